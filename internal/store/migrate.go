@@ -1,0 +1,79 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// migrations is the schema's history, applied in order and recorded in
+// schema_migrations. Never edit or reorder an entry that has shipped:
+// append a new one.
+var migrations = []string{
+	// 1: reader votes on articles. reader is a SHA-256 of the reader's
+	// random cookie, never an address or a User-Agent.
+	`CREATE TABLE votes (
+		reader     TEXT    NOT NULL,
+		article    TEXT    NOT NULL,
+		locale     TEXT    NOT NULL,
+		helpful    INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+		reason     TEXT    NOT NULL DEFAULT '' CHECK (reason IN ('', 'unclear', 'not_answered', 'did_not_work', 'policy')),
+		comment    TEXT    NOT NULL DEFAULT '',
+		created_at TEXT    NOT NULL,
+		updated_at TEXT    NOT NULL,
+		PRIMARY KEY (reader, article, locale)
+	) WITHOUT ROWID;
+	CREATE INDEX votes_article ON votes (article, locale);
+	CREATE INDEX votes_updated ON votes (updated_at);`,
+	// 2: searches that found nothing, counted per day, locale and query.
+	`CREATE TABLE missed_searches (
+		day    TEXT    NOT NULL,
+		locale TEXT    NOT NULL,
+		query  TEXT    NOT NULL,
+		count  INTEGER NOT NULL,
+		PRIMARY KEY (day, locale, query)
+	) WITHOUT ROWID;`,
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at TEXT NOT NULL
+	)`); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if current > len(migrations) {
+		return fmt.Errorf("store: database schema is version %d, newer than this binary's %d", current, len(migrations))
+	}
+	for v := current + 1; v <= len(migrations); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: migrate %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migrate %d: %w", v, err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+			v, time.Now().UTC().Format(time.RFC3339)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migrate %d: %w", v, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: migrate %d: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// Version returns the schema version the database is at.
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.read.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&v)
+	return v, err
+}

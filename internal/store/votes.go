@@ -1,0 +1,151 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Reasons are the answers to "Why wasn't it helpful?", as stored.
+var Reasons = []string{"unclear", "not_answered", "did_not_work", "policy"}
+
+// Vote is one reader's answer about one article in one language.
+type Vote struct {
+	Reader  string // SHA-256 hex of the reader cookie
+	Article string
+	Locale  string
+	Helpful bool
+	Reason  string // "" when Helpful
+	Comment string
+}
+
+const upsertVote = `INSERT INTO votes (reader, article, locale, helpful, reason, comment, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (reader, article, locale) DO UPDATE SET
+	helpful = excluded.helpful, reason = excluded.reason,
+	comment = excluded.comment, updated_at = excluded.updated_at`
+
+// SaveVote records v, replacing the reader's earlier vote on the same
+// article and language. It returns only once the vote is committed.
+func (s *Store) SaveVote(ctx context.Context, v Vote) error {
+	now := time.Now().UTC().Format(time.RFC3339)
+	helpful := 0
+	if v.Helpful {
+		helpful = 1
+	}
+	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(upsertVote, v.Reader, v.Article, v.Locale, helpful, v.Reason, v.Comment, now, now)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: save vote: %w", err)
+	}
+	return nil
+}
+
+// VoteTally is the votes on one article in one language.
+type VoteTally struct {
+	Article    string
+	Locale     string
+	Helpful    int
+	NotHelpful int
+	Reasons    map[string]int
+}
+
+// Tallies counts the votes per article and language, with the reasons.
+func (s *Store) Tallies(ctx context.Context) ([]VoteTally, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, helpful, reason, COUNT(*)
+		FROM votes GROUP BY article, locale, helpful, reason ORDER BY article, locale`)
+	if err != nil {
+		return nil, fmt.Errorf("store: tallies: %w", err)
+	}
+	defer rows.Close()
+	var out []VoteTally
+	for rows.Next() {
+		var (
+			article, locale, reason string
+			helpful                 bool
+			n                       int
+		)
+		if err := rows.Scan(&article, &locale, &helpful, &reason, &n); err != nil {
+			return nil, fmt.Errorf("store: tallies: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].Article != article || out[len(out)-1].Locale != locale {
+			out = append(out, VoteTally{Article: article, Locale: locale, Reasons: map[string]int{}})
+		}
+		t := &out[len(out)-1]
+		if helpful {
+			t.Helpful += n
+		} else {
+			t.NotHelpful += n
+			t.Reasons[reason] += n
+		}
+	}
+	return out, rows.Err()
+}
+
+// HelpfulByArticle returns the number of helpful votes per article, all
+// languages together, to order the popular questions.
+func (s *Store) HelpfulByArticle(ctx context.Context) (map[string]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT article, COUNT(*) FROM votes WHERE helpful = 1 GROUP BY article`)
+	if err != nil {
+		return nil, fmt.Errorf("store: helpful by article: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var a string
+		var n int
+		if err := rows.Scan(&a, &n); err != nil {
+			return nil, fmt.Errorf("store: helpful by article: %w", err)
+		}
+		out[a] = n
+	}
+	return out, rows.Err()
+}
+
+// ExportedVote is a vote as the CSV export shows it (no reader key).
+type ExportedVote struct {
+	Article, Locale, Reason, Comment string
+	Helpful                          bool
+	CreatedAt, UpdatedAt             string
+}
+
+// EachVote calls fn for every vote, oldest first.
+func (s *Store) EachVote(ctx context.Context, fn func(ExportedVote) error) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, helpful, reason, comment, created_at, updated_at
+		FROM votes ORDER BY created_at, article, locale`)
+	if err != nil {
+		return fmt.Errorf("store: export votes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v ExportedVote
+		if err := rows.Scan(&v.Article, &v.Locale, &v.Helpful, &v.Reason, &v.Comment, &v.CreatedAt, &v.UpdatedAt); err != nil {
+			return fmt.Errorf("store: export votes: %w", err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// PurgeVotes deletes votes not changed since before, for the retention
+// period the README promises.
+func (s *Store) PurgeVotes(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`DELETE FROM votes WHERE updated_at < ?`, before.UTC().Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: purge votes: %w", err)
+	}
+	return n, nil
+}

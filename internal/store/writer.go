@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// ErrClosed is returned for writes that arrive after Close began.
+var ErrClosed = errors.New("store: closed")
+
+// maxBatch bounds how many queued writes share one transaction.
+const maxBatch = 512
+
+// op is one write, run inside the writer's transaction.
+type op struct {
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// writer is the single goroutine that owns the write connection. Callers
+// queue a write and wait; the writer commits whatever is queued in one
+// transaction, so a burst of N votes costs one commit, not N, and there is
+// never a "database is locked" between writers of this process.
+type writer struct {
+	db     *sql.DB
+	queue  chan op
+	mu     sync.RWMutex // guards closed against sends on a closed queue
+	closed bool
+	exited chan struct{}
+}
+
+func newWriter(db *sql.DB) *writer {
+	w := &writer{db: db, queue: make(chan op, 4*maxBatch), exited: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// do queues fn and returns once it is committed (nil) or failed. If ctx
+// ends first, do returns ctx's error, but the write may still commit.
+func (w *writer) do(ctx context.Context, fn func(*sql.Tx) error) error {
+	o := op{fn: fn, done: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case w.queue <- o:
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return ctx.Err()
+	}
+	w.mu.RUnlock()
+	select {
+	case err := <-o.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// close stops accepting writes, commits everything already queued and
+// waits for the writer to finish.
+func (w *writer) close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	<-w.exited
+}
+
+func (w *writer) loop() {
+	defer close(w.exited)
+	batch := make([]op, 0, maxBatch)
+	for first := range w.queue {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case o, ok := <-w.queue:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, o)
+			default:
+				break drain
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction. If the batch fails, each op is
+// retried in a transaction of its own, so one bad write cannot take the
+// others down with it.
+func (w *writer) commit(batch []op) {
+	if err := w.tx(batch); err == nil {
+		for _, o := range batch {
+			o.done <- nil
+		}
+		return
+	}
+	for _, o := range batch {
+		o.done <- w.tx([]op{o})
+	}
+}
+
+func (w *writer) tx(batch []op) error {
+	tx, err := w.db.Begin()
+	if err != nil {
+		return err
+	}
+	for _, o := range batch {
+		if err := o.fn(tx); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
