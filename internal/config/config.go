@@ -19,17 +19,17 @@ import (
 
 // Config is every setting of the server.
 type Config struct {
-	Addr           string        // listen address
-	DB             string        // SQLite file
-	BaseURL        string        // public origin for canonical links and the sitemap
-	SiteName       string        // shown in the header and titles
-	LogFormat      string        // text or json
-	LogLevel       slog.Level    // debug, info, warn, error
-	ContentDir     string        // read articles/ and locales/ from here, live, instead of the embedded copy
-	RateLimit      int           // votes a reader may send per minute; 0 turns limiting off
+	Addr           string         // listen address
+	DB             string         // SQLite file
+	BaseURL        string         // public origin for canonical links and the sitemap
+	SiteName       string         // shown in the header and titles
+	LogFormat      string         // text or json
+	LogLevel       slog.Level     // debug, info, warn, error
+	ContentDir     string         // read articles/ and locales/ from here, live, instead of the embedded copy
+	RateLimit      int            // votes a reader may send per minute; 0 turns limiting off
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
-	VoteRetention  time.Duration // votes untouched this long are deleted
-	ShutdownGrace  time.Duration // time in-flight requests get to finish on SIGTERM
+	VoteRetention  time.Duration  // votes untouched this long are deleted
+	ShutdownGrace  time.Duration  // time in-flight requests get to finish on SIGTERM
 }
 
 // envPrefix starts every variable name.

@@ -231,4 +231,3 @@ func TestFormat(t *testing.T) {
 		t.Errorf("ru 5 articles = %q", got)
 	}
 }
-
