@@ -32,16 +32,15 @@ const maxDescription = 200
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 type frontMatter struct {
-	Title       string    `yaml:"title"`
-	Description string    `yaml:"description"`
-	Category    string    `yaml:"category"`
-	Platforms   []string  `yaml:"platforms"`
-	Related     []string  `yaml:"related"`
-	Updated     string    `yaml:"updated"`
-	Featured    bool      `yaml:"featured"`
-	Keywords    []string  `yaml:"keywords"`
-	lines       fmLines   `yaml:"-"`
-	updated     time.Time `yaml:"-"`
+	Title       string   `yaml:"title"`
+	Description string   `yaml:"description"`
+	Category    string   `yaml:"category"`
+	Platforms   []string `yaml:"platforms"`
+	Related     []string `yaml:"related"`
+	Updated     string   `yaml:"updated"`
+	Featured    bool     `yaml:"featured"`
+	Keywords    []string `yaml:"keywords"`
+	lines       fmLines  `yaml:"-"`
 }
 
 type fmLines map[string]int // field -> file line

@@ -124,7 +124,6 @@ type bodyRenderer struct {
 	labels   func(id string) string // localized callout titles
 	links    func(slug string) bool // does an article exist
 	errs     []lineError
-	src      string // the whole file, to find lines of inline problems
 	headings int
 }
 

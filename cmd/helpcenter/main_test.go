@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string
+
+// TestMain builds the real binary once: shutdown and crash tests need a
+// process to signal.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "helpcenter-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "helpcenter")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type proc struct {
+	cmd  *exec.Cmd
+	addr string
+	logs *bytes.Buffer
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs the binary on a free port with db and waits until it answers.
+func start(t *testing.T, db string, env ...string) *proc {
+	t.Helper()
+	p := &proc{addr: freeAddr(t), logs: &bytes.Buffer{}}
+	p.cmd = exec.Command(binary)
+	p.cmd.Env = append(os.Environ(), "HELPCENTER_ADDR="+p.addr, "HELPCENTER_DB="+db, "HELPCENTER_RATE_LIMIT=0")
+	p.cmd.Env = append(p.cmd.Env, env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.cmd.Process.Kill(); p.cmd.Wait() })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://" + p.addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			return p
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server did not start:\n%s", p.logs)
+	return nil
+}
+
+func vote(addr, article, helpful string) (int, error) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm("http://"+addr+"/en/articles/"+article+"/feedback", url.Values{"helpful": {helpful}})
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// TestGracefulShutdown sends SIGTERM while a request is half sent: the
+// request still completes, new connections are refused, the exit code is 0.
+func TestGracefulShutdown(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hc.db")
+	p := start(t, db)
+	conn, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := "helpful=yes"
+	fmt.Fprintf(conn, "POST /en/articles/log-out/feedback HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", p.addr, len(body), body[:4])
+	time.Sleep(200 * time.Millisecond) // the server is now reading the body
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if c, err := net.DialTimeout("tcp", p.addr, time.Second); err == nil {
+		c.Close()
+		t.Error("the server still accepts connections after SIGTERM")
+	}
+	io.WriteString(conn, body[4:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request lost: %v\n%s", err, p.logs)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("in-flight request: %d", resp.StatusCode)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit: %v\n%s", err, p.logs)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no exit after SIGTERM")
+	}
+	if !strings.Contains(p.logs.String(), "database closed") {
+		t.Errorf("database not closed:\n%s", p.logs)
+	}
+	out := exportVotes(t, db)
+	if !strings.Contains(out, "log-out,en,yes") {
+		t.Errorf("the in-flight vote is not stored:\n%s", out)
+	}
+}
+
+func exportVotes(t *testing.T, db string) string {
+	t.Helper()
+	cmd := exec.Command(binary, "export", "votes")
+	cmd.Env = append(os.Environ(), "HELPCENTER_DB="+db)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	return string(out)
+}
+
+// TestKillKeepsAcknowledgedVotes votes from many goroutines, kills the
+// process with SIGKILL mid-stream, and finds every acknowledged vote after
+// a restart.
+func TestKillKeepsAcknowledgedVotes(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hc.db")
+	p := start(t, db)
+	var (
+		mu    sync.Mutex
+		acked int
+		wg    sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				// Every vote comes from a new reader (no cookie), so each is a row.
+				if code, err := vote(p.addr, "log-out", "yes"); err == nil && code == http.StatusSeeOther {
+					mu.Lock()
+					acked++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(700 * time.Millisecond)
+	p.cmd.Process.Signal(syscall.SIGKILL)
+	cancel()
+	wg.Wait()
+	p.cmd.Wait()
+	if acked == 0 {
+		t.Fatal("no vote was acknowledged")
+	}
+	p2 := start(t, db)
+	p2.cmd.Process.Signal(syscall.SIGTERM)
+	p2.cmd.Wait()
+	rows := strings.Count(exportVotes(t, db), "\n") - 1
+	if rows < acked {
+		t.Errorf("%d votes acknowledged, %d stored after kill -9", acked, rows)
+	}
+	t.Logf("%d acknowledged, %d stored", acked, rows)
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	p := start(t, filepath.Join(t.TempDir(), "hc.db"))
+	cmd := exec.Command(binary, "healthcheck")
+	cmd.Env = append(os.Environ(), "HELPCENTER_ADDR="+p.addr)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("healthcheck: %v %s", err, out)
+	}
+	cmd = exec.Command(binary, "healthcheck")
+	cmd.Env = append(os.Environ(), "HELPCENTER_ADDR="+freeAddr(t))
+	if err := cmd.Run(); err == nil {
+		t.Error("healthcheck passed with no server")
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"check"}, func(string) string { return "" }, &out, &out); code != 0 {
+		t.Fatalf("check of the embedded content: exit %d\n%s", code, out.String())
+	}
+	// A broken copy on disk: non-zero, with file:line.
+	dir := t.TempDir()
+	copyDir(t, "../../articles", filepath.Join(dir, "articles"))
+	copyDir(t, "../../locales", filepath.Join(dir, "locales"))
+	broken := filepath.Join(dir, "articles", "log-out", "en.md")
+	data, _ := os.ReadFile(broken)
+	os.WriteFile(broken, bytes.Replace(data, []byte("category: account"), []byte("category: nowhere"), 1), 0o644)
+	os.Remove(filepath.Join(dir, "locales", "sw.toml"))
+	out.Reset()
+	code := run(context.Background(), []string{"check", "-content-dir", dir}, func(string) string { return "" }, &out, &out)
+	if code == 0 {
+		t.Fatal("check passed broken content")
+	}
+	for _, want := range []string{`articles/log-out/en.md`, `unknown category "nowhere"`, "locales/sw.toml: missing message file"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &out); code == 0 {
+		t.Error("unknown command succeeded")
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if info.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

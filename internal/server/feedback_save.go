@@ -1,0 +1,148 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"helpcenter/internal/store"
+	"helpcenter/web/page"
+)
+
+// readerCookie identifies a reader's votes: 16 random bytes, nothing else.
+// The database keeps only its SHA-256.
+const readerCookie = "hc_reader"
+
+// maxComment is the longest comment accepted, in characters.
+const maxComment = 500
+
+// feedbackResponse is the JSON answer to the page's script.
+type feedbackResponse struct {
+	Next    string `json:"next"` // "reason" or "thanks"
+	Message string `json:"message"`
+}
+
+// saveFeedback records a vote. Without JavaScript it answers 303 back to
+// the article in the next state of the widget; with Accept:
+// application/json it answers JSON. A vote is acknowledged only once it
+// is committed.
+func (s *Server) saveFeedback(c echo.Context) error {
+	loc := localizerOf(c)
+	a, err := siteOf(c).Catalog.Article(c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	wantsJSON := strings.Contains(c.Request().Header.Get("Accept"), "application/json")
+	form, err := c.FormParams()
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) {
+			return err
+		}
+		return &publicError{status: http.StatusBadRequest, text: loc.T("feedback.error_invalid")}
+	}
+	in := page.FeedbackProps{
+		Helpful: form.Get("helpful"),
+		Reason:  form.Get("reason"),
+		Comment: strings.TrimSpace(strings.ReplaceAll(form.Get("comment"), "\r\n", "\n")),
+	}
+	step := form.Get("step")
+
+	fail := func(status int, field, id string, kv ...string) error {
+		if wantsJSON {
+			return &publicError{status: status, text: loc.T(id, kv...), field: field}
+		}
+		in.State, in.Field, in.Error = "", field, loc.T(id, kv...)
+		if in.Helpful == "no" && field != "helpful" {
+			in.State = "no"
+		}
+		return render(c, status, page.Article(s.articleProps(c, a, in)))
+	}
+	switch {
+	case !utf8.ValidString(in.Helpful + in.Reason + in.Comment + step):
+		return fail(http.StatusBadRequest, "helpful", "feedback.error_invalid")
+	case in.Helpful != "yes" && in.Helpful != "no":
+		return fail(http.StatusBadRequest, "helpful", "feedback.error_helpful")
+	case in.Reason != "" && !slices.Contains(store.Reasons, in.Reason):
+		return fail(http.StatusBadRequest, "reason", "feedback.error_reason")
+	case in.Helpful == "yes" && (in.Reason != "" || in.Comment != ""):
+		return fail(http.StatusBadRequest, "reason", "feedback.error_reason_with_yes")
+	case step == "reason" && in.Reason == "":
+		return fail(http.StatusUnprocessableEntity, "reason", "feedback.error_reason")
+	case utf8.RuneCountInString(in.Comment) > maxComment:
+		return fail(http.StatusUnprocessableEntity, "comment", "feedback.error_comment_length", "Max", loc.Number(maxComment))
+	case strings.IndexFunc(in.Comment, isForbiddenControl) >= 0:
+		return fail(http.StatusBadRequest, "comment", "feedback.error_invalid")
+	}
+
+	reader := s.readerID(c)
+	if !s.votes.allow(reader, c.RealIP()) {
+		return &publicError{status: http.StatusTooManyRequests, text: loc.T("feedback.error_rate_limited")}
+	}
+	err = s.store.SaveVote(c.Request().Context(), store.Vote{
+		Reader: reader, Article: a.Slug, Locale: loc.Code,
+		Helpful: in.Helpful == "yes", Reason: in.Reason, Comment: in.Comment,
+	})
+	if err != nil {
+		s.log.Error("feedback: save vote", "article", a.Slug, "locale", loc.Code, "err", err)
+		return &publicError{status: http.StatusServiceUnavailable, text: loc.T("feedback.error_unavailable")}
+	}
+
+	next := "thanks"
+	if in.Helpful == "no" && step != "reason" {
+		next = "reason"
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if wantsJSON {
+		msg := loc.T("feedback.thanks")
+		if next == "reason" {
+			msg = loc.T("feedback.reason_question")
+		}
+		return c.JSON(http.StatusOK, feedbackResponse{Next: next, Message: msg})
+	}
+	state := "thanks"
+	if next == "reason" {
+		state = "no"
+	}
+	return c.Redirect(http.StatusSeeOther, "/"+loc.Slug+"/articles/"+a.Slug+"?feedback="+state+"#feedback")
+}
+
+// isForbiddenControl rejects control characters other than line breaks
+// and tabs: they have no place in a comment and can hide text.
+func isForbiddenControl(r rune) bool {
+	return (unicode.IsControl(r) && r != '\n' && r != '\t') || unicode.Is(unicode.Bidi_Control, r)
+}
+
+// readerID returns the hash of the reader's cookie, creating the cookie
+// for a reader who has none (or a malformed one).
+func (s *Server) readerID(c echo.Context) string {
+	if ck, err := c.Cookie(readerCookie); err == nil {
+		if raw, err := base64.RawURLEncoding.DecodeString(ck.Value); err == nil && len(raw) == 16 {
+			return hashReader(ck.Value)
+		}
+	}
+	raw := make([]byte, 16)
+	_, _ = rand.Read(raw)
+	value := base64.RawURLEncoding.EncodeToString(raw)
+	c.SetCookie(&http.Cookie{
+		Name: readerCookie, Value: value, Path: "/",
+		MaxAge: int((365 * 24 * time.Hour).Seconds()), HttpOnly: true,
+		Secure: c.Scheme() == "https" || strings.HasPrefix(s.cfg.BaseURL, "https://"), SameSite: http.SameSiteLaxMode,
+	})
+	return hashReader(value)
+}
+
+func hashReader(cookie string) string {
+	sum := sha256.Sum256([]byte(cookie))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,38 @@
+package server
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"helpcenter/internal/assets"
+)
+
+// routes is the whole URL space of the site, in one place.
+func (s *Server) routes(e *echo.Echo) {
+	// Operations
+	get(e, "/healthz", s.showHealth)
+	get(e, "/readyz", s.showReady)
+
+	// Assets and files for browsers and crawlers
+	get(e, assets.Prefix+"*", echo.WrapHandler(s.assets))
+	get(e, "/favicon.ico", s.showFavicon)
+	get(e, "/robots.txt", s.showRobots)
+	get(e, "/sitemap.xml", s.showSitemap)
+	get(e, "/opensearch.xml", s.showOpenSearch)
+
+	// Paths without a language: send the reader to their language
+	get(e, "/", s.redirectToLanguage)
+	get(e, "/articles/:slug", s.redirectToLanguage)
+	get(e, "/categories/:slug", s.redirectToLanguage)
+	get(e, "/search", s.redirectToLanguage)
+	get(e, "/languages", s.redirectToLanguage)
+	get(e, "/language/:code", s.chooseLanguage)
+
+	// Reader pages, under /{lang}
+	g := e.Group("/:lang", s.withLocale)
+	get(g, "/", s.showHome)
+	get(g, "/categories/:slug", s.showCategory)
+	get(g, "/articles/:slug", s.showArticle)
+	g.POST("/articles/:slug/feedback", s.saveFeedback)
+	get(g, "/search", s.showSearch)
+	get(g, "/languages", s.showLanguages)
+}

@@ -1,0 +1,148 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"helpcenter/internal/content"
+	"helpcenter/internal/i18n"
+	"helpcenter/internal/search"
+	"helpcenter/web/page"
+)
+
+const (
+	perPage = 10
+	// maxHits bounds how many matches a query collects per language; the
+	// library is a few hundred articles, so pages are cut from this list.
+	maxHits = 100
+	maxPage = maxHits * 2 / perPage
+	// maxQueryRunes cuts what a reader pastes into the box; the index
+	// looks at fewer words still.
+	maxQueryRunes = 200
+)
+
+func (s *Server) showSearch(c echo.Context) error {
+	site, loc := siteOf(c), localizerOf(c)
+	raw := strings.ToValidUTF8(c.QueryParam("q"), "")
+	query := strings.TrimSpace(truncate(raw, maxQueryRunes))
+	pageNum, err := strconv.Atoi(c.QueryParam("page"))
+	if err != nil || pageNum < 1 {
+		pageNum = 1
+	}
+	if pageNum > maxPage {
+		pageNum = maxPage
+	}
+
+	p := page.SearchProps{Query: query, PageNum: pageNum}
+	title := loc.T("search.title")
+	p.Page = s.layoutPage(c, title, loc.T("search.description"), "")
+	p.Page.Query = query
+	p.Page.NoIndex = true
+	p.Page.Rest = "/search"
+	if query != "" {
+		p.Page.Rest += "?q=" + url.QueryEscape(query)
+		p.Page.Title = loc.T("search.results_for", "Query", query)
+	}
+	for i := range p.Page.Languages {
+		p.Page.Languages[i].Href = "/language/" + strings.ToLower(p.Page.Languages[i].Code) + "?return=" + url.QueryEscape(p.Page.Rest)
+	}
+
+	if query != "" {
+		results := s.searchAll(c.Request().Context(), site, loc, query)
+		p.Total = len(results)
+		p.Pages = (p.Total + perPage - 1) / perPage
+		if pageNum > p.Pages {
+			pageNum, p.PageNum = max(p.Pages, 1), max(p.Pages, 1)
+		}
+		from := (pageNum - 1) * perPage
+		for _, r := range results[min(from, len(results)):min(from+perPage, len(results))] {
+			if r.Lang == "" {
+				p.Results = append(p.Results, r)
+			} else {
+				p.Other = append(p.Other, r)
+			}
+		}
+		base := "/" + loc.Slug + "/search?q=" + url.QueryEscape(query)
+		if pageNum > 1 {
+			p.PrevHref = base
+			if pageNum > 2 {
+				p.PrevHref += "&page=" + strconv.Itoa(pageNum-1)
+			}
+		}
+		if pageNum < p.Pages {
+			p.NextHref = base + "&page=" + strconv.Itoa(pageNum+1)
+		}
+		if p.Total == 0 {
+			s.countMissedSearch(loc.Code, query)
+		}
+	}
+	if p.Total == 0 {
+		for _, a := range s.popular.order(c.Request().Context(), s, site.Catalog) {
+			p.Popular = append(p.Popular, articleLink(loc, a))
+		}
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return render(c, http.StatusOK, page.Search(p))
+}
+
+// searchAll finds matches in the reader's language, then in the
+// languages of its fallback chain for articles not yet translated.
+func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer, query string) []page.SearchResult {
+	var (
+		out  []page.SearchResult
+		seen []string
+	)
+	for i, code := range content.Chain(loc.Code) {
+		hits, _, err := site.Index.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
+		if err != nil {
+			s.log.Warn("search failed", "locale", code, "err", err)
+			continue
+		}
+		for _, h := range hits {
+			a, err := site.Catalog.Article(h.Slug)
+			if err != nil {
+				continue
+			}
+			// A hit in a fallback language is only useful where the
+			// reader's own language has no translation.
+			if i > 0 && a.Has(loc.Code) {
+				continue
+			}
+			r := page.SearchResult{
+				Href:     "/" + loc.Slug + "/articles/" + h.Slug,
+				Title:    h.Title,
+				Category: loc.T("category." + a.Category + ".name"),
+				Snippet:  h.Snippet,
+			}
+			if i > 0 {
+				shown := i18n.MustLookup(code)
+				r.Lang, r.Language = shown.Code, shown.Native
+			}
+			out = append(out, r)
+			seen = append(seen, h.Slug)
+		}
+	}
+	return out
+}
+
+// countMissedSearch records a query that found nothing, in the background:
+// the reader's page does not wait for the database.
+func (s *Server) countMissedSearch(locale, query string) {
+	norm := search.Normalize(query)
+	if norm == "" {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.store.RecordMissedSearch(ctx, locale, norm); err != nil {
+			s.log.Warn("search: count missed search", "err", err)
+		}
+	}()
+}

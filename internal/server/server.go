@@ -1,0 +1,87 @@
+// Package server is the HTTP side of the help center: echo setup, routes,
+// middleware, one handler per file, and the error handler.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"helpcenter/internal/assets"
+	"helpcenter/internal/config"
+	"helpcenter/internal/store"
+)
+
+// maxBody bounds request bodies: the feedback form is well under 4 KiB.
+const maxBody = "64K"
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   *store.Store
+	assets  *assets.Set
+	site    atomic.Pointer[Site]
+	echo    *echo.Echo
+	votes   *voteLimiter
+	popular popularCache
+}
+
+// New wires the echo instance. site is the first content snapshot;
+// SetSite replaces it when the content folder changes.
+func New(cfg config.Config, log *slog.Logger, st *store.Store, as *assets.Set, site *Site) *Server {
+	s := &Server{cfg: cfg, log: log, store: st, assets: as}
+	s.site.Store(site)
+	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = s.votes.clientIP
+	e.Pre(canonicalize)
+	e.Use(
+		middleware.RequestID(),
+		s.accessLog(),
+		middleware.RecoverWithConfig(middleware.RecoverConfig{
+			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+				s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+				return err
+			},
+		}),
+		s.securityHeaders,
+		middleware.BodyLimit(maxBody),
+		s.crossOrigin,
+		middleware.GzipWithConfig(middleware.GzipConfig{
+			Level:     5,
+			MinLength: 1024,
+			Skipper: func(c echo.Context) bool {
+				return strings.HasPrefix(c.Request().URL.Path, assets.Prefix)
+			},
+		}),
+	)
+	s.echo = e
+	s.routes(e)
+	return s
+}
+
+// Handler returns the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Site returns the current content snapshot.
+func (s *Server) Site() *Site { return s.site.Load() }
+
+// SetSite swaps in a newly loaded content snapshot.
+func (s *Server) SetSite(site *Site) { s.site.Store(site) }
+
+// get routes GET and HEAD to h: echo v4 answers HEAD with 405 otherwise.
+func get(r interface {
+	GET(string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route
+	HEAD(string, echo.HandlerFunc, ...echo.MiddlewareFunc) *echo.Route
+}, path string, h echo.HandlerFunc) {
+	r.GET(path, h)
+	r.HEAD(path, h)
+}

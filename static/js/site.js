@@ -1,0 +1,154 @@
+// helpcenter: progressive enhancement only. Every page works without this
+// file; with it, platform steps become tabs and the feedback widget
+// answers in place.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // ---- Platform tabs -------------------------------------------------
+  var STORAGE_KEY = "hc_platform";
+
+  function guessPlatform() {
+    var ua = navigator.userAgent || "";
+    if (/KAIOS/i.test(ua)) return "kaios";
+    if (/Android/i.test(ua)) return "android";
+    if (/iPhone|iPad|iPod/i.test(ua)) return "iphone";
+    if (/Macintosh/i.test(ua) && navigator.maxTouchPoints > 1) return "iphone";
+    return "desktop";
+  }
+
+  function storedPlatform() {
+    try { return localStorage.getItem(STORAGE_KEY); } catch (e) { return null; }
+  }
+
+  function storePlatform(p) {
+    try { localStorage.setItem(STORAGE_KEY, p); } catch (e) { /* private mode */ }
+  }
+
+  var groups = Array.prototype.slice.call(document.querySelectorAll("[data-platforms]"));
+
+  function select(group, platform, focus) {
+    var tabs = group.querySelectorAll(".platform-tabs a");
+    var found = false;
+    Array.prototype.forEach.call(tabs, function (t) {
+      if (t.getAttribute("data-platform") === platform) found = true;
+    });
+    if (!found) {
+      // desktop readers of a web-only article see the web steps, and so on
+      var fallback = { desktop: "web", web: "desktop" }[platform];
+      if (fallback && group.querySelector('.platform-tabs a[data-platform="' + fallback + '"]')) {
+        platform = fallback;
+      } else {
+        platform = tabs[0].getAttribute("data-platform");
+      }
+    }
+    Array.prototype.forEach.call(tabs, function (t) {
+      var on = t.getAttribute("data-platform") === platform;
+      t.setAttribute("aria-selected", on ? "true" : "false");
+      t.tabIndex = on ? 0 : -1;
+      if (on && focus) t.focus();
+    });
+    Array.prototype.forEach.call(group.querySelectorAll(".platform-section"), function (s) {
+      s.hidden = s.getAttribute("data-platform") !== platform;
+    });
+  }
+
+  groups.forEach(function (group) {
+    var list = group.querySelector(".platform-tabs");
+    list.setAttribute("role", "tablist");
+    Array.prototype.forEach.call(list.children, function (li) { li.setAttribute("role", "presentation"); });
+    var tabs = Array.prototype.slice.call(list.querySelectorAll("a"));
+    tabs.forEach(function (tab, i) {
+      var panel = document.getElementById(tab.getAttribute("href").slice(1));
+      tab.setAttribute("role", "tab");
+      tab.id = panel.id + "-tab";
+      tab.setAttribute("aria-controls", panel.id);
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      panel.tabIndex = 0;
+      tab.addEventListener("click", function (e) {
+        e.preventDefault();
+        var p = tab.getAttribute("data-platform");
+        storePlatform(p);
+        groups.forEach(function (g) { select(g, p, g === group); });
+      });
+      tab.addEventListener("keydown", function (e) {
+        var rtl = getComputedStyle(list).direction === "rtl";
+        var next = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1, Home: "first", End: "last" }[e.key];
+        if (next === undefined) return;
+        e.preventDefault();
+        var j = next === "first" ? 0 : next === "last" ? tabs.length - 1 : (i + next + tabs.length) % tabs.length;
+        tabs[j].click();
+      });
+    });
+    // A link to one platform's steps (#steps-2-iphone) wins over the guess.
+    var target = location.hash && group.querySelector(".platform-section" + CSS.escape(location.hash));
+    select(group, target ? target.getAttribute("data-platform") : storedPlatform() || guessPlatform(), false);
+  });
+
+  // ---- Feedback widget -------------------------------------------------
+  var widget = document.querySelector("[data-feedback]");
+  if (!widget || !window.fetch || !window.FormData) return;
+  var status = widget.querySelector(".feedback-status");
+
+  function show(step) {
+    Array.prototype.forEach.call(widget.querySelectorAll(".feedback-step"), function (el) {
+      el.hidden = el.getAttribute("data-step") !== step;
+    });
+    var focusTarget = step === "reason" ? widget.querySelector('[data-step="reason"] legend')
+      : step === "thanks" ? widget.querySelector(".feedback-thanks-title")
+      : widget.querySelector('[data-step="vote"] button');
+    if (focusTarget) focusTarget.focus();
+  }
+
+  function clearErrors() {
+    Array.prototype.forEach.call(widget.querySelectorAll(".field-error[data-js]"), function (el) { el.remove(); });
+  }
+
+  Array.prototype.forEach.call(widget.querySelectorAll("form"), function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var data = new URLSearchParams(new FormData(form));
+      if (e.submitter && e.submitter.name) data.set(e.submitter.name, e.submitter.value);
+      clearErrors();
+      status.textContent = status.getAttribute("data-sending");
+      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+      fetch(form.action, {
+        method: "POST",
+        headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+        body: data.toString(),
+        credentials: "same-origin"
+      }).then(function (res) {
+        return res.json().then(function (body) { return { ok: res.ok, body: body }; });
+      }).then(function (r) {
+        if (r.ok) {
+          status.textContent = r.body.message;
+          show(r.body.next);
+          return;
+        }
+        // Validation or rate limit: say so where the reader is; never thank.
+        status.textContent = r.body.error;
+        var p = document.createElement("p");
+        p.className = "field-error";
+        p.setAttribute("data-js", "");
+        p.textContent = r.body.error;
+        var fieldset = form.querySelector("fieldset");
+        fieldset.insertBefore(p, fieldset.children[1] || null);
+      }).catch(function () {
+        // Network trouble: fall back to the plain form post.
+        form.submit();
+      }).then(function () {
+        Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
+      });
+    });
+  });
+
+  var change = widget.querySelector("[data-feedback-change]");
+  if (change) {
+    change.addEventListener("click", function (e) {
+      e.preventDefault();
+      status.textContent = "";
+      show("vote");
+    });
+  }
+})();
