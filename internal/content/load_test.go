@@ -103,7 +103,7 @@ func TestLoadFixture(t *testing.T) {
 		t.Errorf("platform sections = %v", got)
 	}
 	html := en.Body[0].HTML
-	for _, want := range []string{`href="other"`, `<h2 id="steps">Steps</h2>`} {
+	for _, want := range []string{`href="/_lang_/articles/other"`, `<h2 id="steps">Steps</h2>`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("body lacks %q:\n%s", want, html)
 		}

@@ -185,9 +185,19 @@ func (r *bodyRenderer) render(b block) string {
 	return buf.String()
 }
 
+// LangPlaceholder starts the path of every link between articles in
+// rendered HTML: the page replaces it with the reader's language prefix
+// (Localize), so one rendering serves every language that falls back to it.
+const LangPlaceholder = "/_lang_"
+
+// Localize points the links between articles in rendered HTML at the
+// reader's language.
+func Localize(html, langSlug string) string {
+	return strings.ReplaceAll(html, `href="`+LangPlaceholder+`/`, `href="/`+langSlug+`/`)
+}
+
 // check enforces the body conventions of articles/README.md and rewrites
-// article: links to paths relative to /{lang}/articles/, so one rendering
-// serves every reader's language prefix.
+// article: links to LangPlaceholder paths.
 func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 	lineOf := func(n ast.Node) int {
 		for p := n; p != nil; p = p.Parent() {
@@ -218,7 +228,7 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 				if frag != "" {
 					slug += "#" + frag
 				}
-				n.Destination = []byte(slug)
+				n.Destination = []byte(LangPlaceholder + "/articles/" + slug)
 			case strings.HasPrefix(dest, "https://"), strings.HasPrefix(dest, "#"):
 			default:
 				r.errs = append(r.errs, lineError{lineOf(n), fmt.Sprintf("link %q: use article:<slug> or an https:// address", dest)})

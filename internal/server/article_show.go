@@ -56,7 +56,7 @@ func (s *Server) articleProps(c echo.Context, a *content.Article, fb page.Feedba
 		p.Page.Canonical = s.absURL(shown, rest)
 	}
 	for i, seg := range t.Body {
-		ps := page.Segment{HTML: seg.HTML}
+		ps := page.Segment{HTML: content.Localize(seg.HTML, loc.Slug)}
 		if seg.Platforms != nil {
 			ps.GroupID = fmt.Sprintf("steps-%d", i+1)
 			for _, sec := range seg.Platforms {
@@ -64,7 +64,7 @@ func (s *Server) articleProps(c echo.Context, a *content.Article, fb page.Feedba
 					ID:       ps.GroupID + "-" + sec.Platform,
 					Platform: sec.Platform,
 					Name:     loc.T("platform." + sec.Platform),
-					HTML:     sec.HTML,
+					HTML:     content.Localize(sec.HTML, loc.Slug),
 				})
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -317,15 +318,65 @@ func TestBrowserScreenshots(t *testing.T) {
 		for _, lang := range []string{"en", "ar", "zh-tw", "hi"} {
 			for _, p := range []struct{ name, path string }{{"home", "/"}, {"article", "/articles/request-account-info"}} {
 				var png []byte
-				run(t, ctx, chromedp.Navigate(ts.URL+"/"+lang+p.path), chromedp.WaitReady(`html.js`, chromedp.ByQuery), chromedp.FullScreenshot(&png, 80))
+				run(t, ctx, chromedp.Navigate(ts.URL+"/"+lang+p.path), chromedp.WaitReady(`html.js`, chromedp.ByQuery), chromedp.FullScreenshot(&png, 100))
 				if len(png) < 10_000 {
 					t.Errorf("%s %s %s: screenshot of %d bytes", lang, p.name, size.name, len(png))
 				}
-				name := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.jpg", p.name, lang, size.name))
+				name := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.png", p.name, lang, size.name))
 				if err := os.WriteFile(name, png, 0o644); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 	}
+}
+
+// TestBrowserAxe runs axe-core inside every page type in six locales and
+// wants zero violations. CI points HELPCENTER_AXE_JS at axe.min.js from
+// .ci/node_modules; without it the test says so and skips.
+func TestBrowserAxe(t *testing.T) {
+	axePath := os.Getenv("HELPCENTER_AXE_JS")
+	if axePath == "" {
+		if os.Getenv("HELPCENTER_E2E") == "1" {
+			t.Fatal("HELPCENTER_E2E=1 but HELPCENTER_AXE_JS is not set")
+		}
+		t.Skip("HELPCENTER_AXE_JS not set: run `npm ci` in .ci and point it at node_modules/axe-core/axe.min.js")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestServer(t)
+	ctx := newBrowser(t, 412, 915)
+	pages := []string{"/", "/categories/account", "/articles/request-account-info", "/articles/backup-restore",
+		"/articles/request-account-info?feedback=no", "/articles/request-account-info?feedback=thanks",
+		"/search?q=backup", "/search?q=qqqzzz", "/search", "/languages", "/articles/no-such-page"}
+	checked := 0
+	for _, lang := range []string{"en", "ar", "zh-tw", "ja", "hi", "ru"} {
+		for _, p := range pages {
+			var violations []struct {
+				ID    string `json:"id"`
+				Help  string `json:"help"`
+				Nodes []struct {
+					Target []string `json:"target"`
+				} `json:"nodes"`
+			}
+			run(t, ctx,
+				chromedp.Navigate(ts.URL+"/"+lang+p),
+				chromedp.WaitReady(`body`, chromedp.ByQuery),
+				chromedp.Evaluate(string(axe), nil),
+				chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, &violations,
+					func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+			)
+			checked++
+			for _, v := range violations {
+				var targets []string
+				for _, n := range v.Nodes {
+					targets = append(targets, strings.Join(n.Target, " "))
+				}
+				t.Errorf("%s%s: %s (%s) at %s", lang, p, v.ID, v.Help, strings.Join(targets, ", "))
+			}
+		}
+	}
+	t.Logf("axe-core: %d pages, zero violations expected", checked)
 }

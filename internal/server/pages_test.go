@@ -164,6 +164,16 @@ func TestFallbackArticle(t *testing.T) {
 			t.Errorf("hreflang %s is not a translation", h)
 		}
 	})
+	// Links between articles lead to the reader's language, not the shown one.
+	links := doc.Find(`.article-body a[href^="/"]`)
+	if links.Length() == 0 {
+		t.Error("no links between articles in backup-restore")
+	}
+	links.Each(func(_ int, a *goquery.Selection) {
+		if href := a.AttrOr("href", ""); !strings.HasPrefix(href, "/uk/articles/") {
+			t.Errorf("article link %q", href)
+		}
+	})
 	// Categories list translated articles first, fallbacks marked.
 	cat := ts.page(t, "/uk/categories/account", http.StatusOK)
 	seenFallback := false

@@ -43,12 +43,14 @@ func (s *Server) showSearch(c echo.Context) error {
 	title := loc.T("search.title")
 	p.Page = s.layoutPage(c, title, loc.T("search.description"), "")
 	p.Page.Query = query
-	p.Page.NoIndex = true
+	// Result pages stay indexable: a search engine may send a reader
+	// straight to the answers for words our articles do not contain.
 	p.Page.Rest = "/search"
 	if query != "" {
 		p.Page.Rest += "?q=" + url.QueryEscape(query)
 		p.Page.Title = loc.T("search.results_for", "Query", query)
 	}
+	p.Page.Canonical = s.absURL(loc.Locale, p.Page.Rest)
 	for i := range p.Page.Languages {
 		p.Page.Languages[i].Href = "/language/" + strings.ToLower(p.Page.Languages[i].Code) + "?return=" + url.QueryEscape(p.Page.Rest)
 	}

@@ -12,7 +12,7 @@ import (
 
 func (s *Server) showRobots(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	body := "User-agent: *\nDisallow: /language/\nDisallow: /*/search\nAllow: /\n\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"
+	body := "User-agent: *\nDisallow: /language/\nAllow: /\n\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\n"
 	return c.String(http.StatusOK, body)
 }
 
