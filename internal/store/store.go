@@ -24,6 +24,8 @@ type Store struct {
 	write  *sql.DB // exactly one connection: SQLite has one writer anyway
 	read   *sql.DB // a pool of query-only connections; WAL lets them run beside the writer
 	writer *writer
+
+	upsertVote *sql.Stmt // prepared on the write connection
 }
 
 // Open opens (creating if needed) the database file at path, its folder
@@ -61,6 +63,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	s := &Store{write: w, read: r}
+	if s.upsertVote, err = w.PrepareContext(ctx, upsertVote); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: prepare: %w", err)
+	}
 	s.writer = newWriter(w)
 	return s, nil
 }
@@ -76,6 +83,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close commits what is queued, checkpoints the WAL and closes the files.
 func (s *Store) Close() error {
 	s.writer.close()
+	s.upsertVote.Close()
 	_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return errors.Join(s.read.Close(), s.write.Close())
 }

@@ -35,7 +35,9 @@ func (s *Store) SaveVote(ctx context.Context, v Vote) error {
 		helpful = 1
 	}
 	err := s.writer.do(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(upsertVote, v.Reader, v.Article, v.Locale, helpful, v.Reason, v.Comment, now, now)
+		// The statement was prepared on the one write connection, so the
+		// transaction reuses it instead of parsing the SQL again.
+		_, err := tx.Stmt(s.upsertVote).Exec(v.Reader, v.Article, v.Locale, helpful, v.Reason, v.Comment, now, now)
 		return err
 	})
 	if err != nil {

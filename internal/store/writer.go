@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"time"
 )
 
 // ErrClosed is returned for writes that arrive after Close began.
@@ -78,20 +79,52 @@ func (w *writer) loop() {
 	batch := make([]op, 0, maxBatch)
 	for first := range w.queue {
 		batch = append(batch[:0], first)
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case o, ok := <-w.queue:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, o)
-			default:
-				break drain
-			}
+		batch = w.drain(batch)
+		if len(batch) > 1 {
+			// Group commit: writes are arriving together, so wait a
+			// moment for the ones about to be queued. A commit costs
+			// far more than the wait, and a lone write never waits.
+			batch = w.linger(batch)
 		}
 		w.commit(batch)
 	}
+}
+
+// drain adds whatever is queued, without waiting, up to maxBatch.
+func (w *writer) drain(batch []op) []op {
+	for len(batch) < maxBatch {
+		select {
+		case o, ok := <-w.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, o)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// lingerTime bounds how long a batch waits for more writes.
+const lingerTime = time.Millisecond
+
+// linger adds writes that arrive within lingerTime, up to maxBatch.
+func (w *writer) linger(batch []op) []op {
+	timer := time.NewTimer(lingerTime)
+	defer timer.Stop()
+	for len(batch) < maxBatch {
+		select {
+		case o, ok := <-w.queue:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, o)
+		case <-timer.C:
+			return batch
+		}
+	}
+	return batch
 }
 
 // commit runs a batch in one transaction. If the batch fails, each op is
