@@ -55,7 +55,7 @@ type LoadError struct{ Problems []Problem }
 
 func (e *LoadError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "i18n: %d problem(s) in message files", len(e.Problems))
+	fmt.Fprintf(&b, "%d problem(s)", len(e.Problems))
 	for i, p := range e.Problems {
 		if i == 10 {
 			fmt.Fprintf(&b, "\n  ... and %d more", len(e.Problems)-10)

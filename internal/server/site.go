@@ -24,7 +24,7 @@ type Site struct {
 func LoadSite(localesFS, articlesFS fs.FS, log *slog.Logger) (*Site, error) {
 	b, err := i18n.Load(localesFS, log)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("load messages: %w", err)
 	}
 	cat, err := content.Load(articlesFS, content.Options{
 		Labels: func(locale, id string) string { return b.For(locale).T(id) },
