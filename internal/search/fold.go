@@ -131,8 +131,8 @@ func (f *folder) foldSegment(seg []byte) {
 		case isIgnorable(r):
 			// Format and invisible characters (bidi controls, zero-width
 			// joiners, soft hyphens, variation selectors) never split a word.
-		case r == 0x093C:
-			// Devanagari nukta: Hindi readers often type फ for फ़.
+		case r == 0x093C || r == 0x0A3C:
+			// Devanagari and Gurmukhi nukta: readers often type फ for फ़.
 		case r == 0x0901:
 			f.pending = append(f.pending, foldedRune{r: 0x0902, k: kindWord}) // chandrabindu typed as anusvara
 		case unicode.In(r, unicode.Mn, unicode.Me):
@@ -213,6 +213,11 @@ func classify(r rune) kind {
 		0x5D0 <= r && r <= 0x5EA, // Hebrew letters
 		0x620 <= r && r <= 0x64A: // Arabic letters
 		return kindWord
+	case r < 0xE00: // before Thai, every script is written with spaces
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) {
+			return kindWord
+		}
+		return kindSep
 	case r == 'ー' || r == '々' || r == '〆' || r == '〇':
 		return kindNoSpace // the long vowel and iteration marks are Common but part of words
 	case isNoSpaceScript(r):

@@ -61,6 +61,7 @@ func TestNormalize(t *testing.T) {
 		{"devanagari nukta dropped", "क़लम नोटिफ़िकेशन", "कलम नोटिफिकेशन"},
 		{"devanagari precomposed nukta dropped", "\u0958लम", "कलम"},
 		{"devanagari chandrabindu as anusvara", "हटाएँ", "हटाएं"},
+		{"gurmukhi nukta dropped", "ਫ਼ੋਨ \u0a5eੋਨ", "ਫੋਨ"},
 		{"devanagari digits", "१४ दिन", "14 दिन"},
 		{"bengali", "লগ আউট করুন", "লগ আউট করুন"},
 		{"tamil", "வெளியேறு கணக்கு", "வெளியேறு கணக்கு"},

@@ -63,9 +63,9 @@ func parseQuery(tk *tokenizer, text string) []term {
 		}
 		return budget > 0
 	}
-	tk.tokenize(text, func(w []byte, _ span) bool {
+	tk.tokenize(text, func(w []byte) bool {
 		return add(term{text: string(w)}, 1)
-	}, func(run []rune, _ []span) bool {
+	}, func(run []rune) bool {
 		if n := len(run) - 1; n > budget {
 			run = run[:budget+1]
 		}

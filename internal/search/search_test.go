@@ -94,6 +94,20 @@ var relevance = []struct {
 	{"bn", "লগ আউট", "log-out", 1},
 	{"gu", "લૉગ આઉટ", "log-out", 1},
 	{"kn", "ಲಾಗ್ ಔಟ್", "log-out", 1},
+	{"ta", "வெளியேறு", "log-out", 1},
+	{"te", "లాగ్ అవుట్", "log-out", 1},
+	{"ml", "ലോഗ് ഔട്ട്", "log-out", 1},
+	{"pa", "ਲੌਗ ਆਊਟ", "log-out", 1},
+	{"pa", "ਗਾਹਕ ਸੇਵਾ", "contact-support", 1},
+	// Thai.
+	{"th", "ออกจากระบบ", "log-out", 1},
+	{"th", "ขอข้อมูล", "request-account-info", 1},
+	{"th", "ติดต่อ", "contact-support", 1},
+	// Korean.
+	{"ko", "로그아웃", "log-out", 1},
+	{"ko", "로그", "log-out", 1},
+	{"ko", "고객센터", "contact-support", 1},
+	{"ko", "계정 정보", "request-account-info", 1},
 	// Han, Traditional.
 	{"zh-TW", "退出", "log-out", 0},
 	{"zh-TW", "登出", "log-out", 1},
@@ -150,7 +164,7 @@ func TestRelevance(t *testing.T) {
 	if len(relevance) < 40 || len(locales) < 15 {
 		t.Errorf("relevance has %d rows in %d locales, want at least 40 in 15", len(relevance), len(locales))
 	}
-	for _, s := range []string{"Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Bengali", "Han", "Katakana"} {
+	for _, s := range []string{"Latin", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Bengali", "Tamil", "Thai", "Han", "Katakana", "Hangul"} {
 		if !scripts[s] {
 			t.Errorf("relevance has no query in %s", s)
 		}

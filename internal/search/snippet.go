@@ -8,6 +8,9 @@ import (
 	"unicode/utf8"
 )
 
+// span is a byte range of the original text.
+type span struct{ start, end int }
+
 // Snippet size, in characters of the original text.
 const (
 	snippetRunes  = 200 // the excerpt aims at this length...
@@ -30,31 +33,37 @@ type foldedText struct {
 // anchor pairs an offset of the folded text with one of the original.
 type anchor struct{ folded, orig int32 }
 
-func newFoldedText(f *folder, s string) foldedText {
-	var b strings.Builder
-	b.Grow(len(s))
-	var anchors []anchor
-	last, delta := -1, -1
-	f.fold(s, func(c foldedRune) {
-		// Only the first character folded from an original one is anchored:
-		// the others (the second s of ß) map inside it and are rounded.
-		if c.start != last {
-			if fo := b.Len(); c.start-fo != delta {
-				anchors = append(anchors, anchor{int32(fo), int32(c.start)})
-				delta = c.start - fo
-			}
-			last = c.start
+// foldedTextBuilder makes a foldedText from folded characters in order.
+type foldedTextBuilder struct {
+	b           strings.Builder
+	anchors     []anchor
+	last, delta int
+	started     bool
+}
+
+func (fb *foldedTextBuilder) add(c foldedRune) {
+	// Only the first character folded from an original one is anchored:
+	// the others (the second s of ß) map inside it and are rounded.
+	if !fb.started || c.start != fb.last {
+		if fo := fb.b.Len(); !fb.started || c.start-fo != fb.delta {
+			fb.anchors = append(fb.anchors, anchor{int32(fo), int32(c.start)})
+			fb.delta = c.start - fo
 		}
-		if c.k == kindSep {
-			b.WriteByte(' ')
-		} else {
-			b.WriteRune(c.r)
-		}
-	})
-	if fo := b.Len(); len(s)-fo != delta {
-		anchors = append(anchors, anchor{int32(fo), int32(len(s))})
+		fb.last, fb.started = c.start, true
 	}
-	return foldedText{text: b.String(), anchors: slices.Clip(anchors), origLen: len(s)}
+	if c.k == kindSep {
+		fb.b.WriteByte(' ')
+	} else {
+		fb.b.WriteRune(c.r)
+	}
+}
+
+// finish returns the folded text of an original of n bytes.
+func (fb *foldedTextBuilder) finish(n int) foldedText {
+	if fo := fb.b.Len(); !fb.started || n-fo != fb.delta {
+		fb.anchors = append(fb.anchors, anchor{int32(fo), int32(n)})
+	}
+	return foldedText{text: fb.b.String(), anchors: slices.Clip(fb.anchors), origLen: n}
 }
 
 // orig maps an offset of the folded text to the original.

@@ -7,6 +7,13 @@ import (
 	"unicode/utf8"
 )
 
+func newFoldedText(f *folder, s string) foldedText {
+	var fb foldedTextBuilder
+	fb.b.Grow(len(s))
+	f.fold(s, fb.add)
+	return fb.finish(len(s))
+}
+
 // snip makes the snippet of body for query the way Search does.
 func snip(body, query string) string {
 	var tk tokenizer
