@@ -58,8 +58,10 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, as *assets.Set, s
 		middleware.GzipWithConfig(middleware.GzipConfig{
 			Level:     5,
 			MinLength: 1024,
+			// Assets come precompressed; posts answer with a redirect or
+			// a few bytes of JSON.
 			Skipper: func(c echo.Context) bool {
-				return strings.HasPrefix(c.Request().URL.Path, assets.Prefix)
+				return c.Request().Method == http.MethodPost || strings.HasPrefix(c.Request().URL.Path, assets.Prefix)
 			},
 		}),
 	)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -26,6 +27,29 @@ type Store struct {
 	writer *writer
 
 	upsertVote *sql.Stmt // prepared on the write connection
+
+	checkpoint    *sql.DB // one connection that copies the WAL into the database
+	stop, stopped chan struct{}
+	closeOnce     sync.Once
+	closeErr      error
+}
+
+// checkpointInterval is how often the WAL is copied back into the
+// database file. PASSIVE checkpoints never block the writer.
+const checkpointInterval = time.Second
+
+func (s *Store) checkpointLoop() {
+	defer close(s.stopped)
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			_, _ = s.checkpoint.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
 }
 
 // Open opens (creating if needed) the database file at path, its folder
@@ -40,7 +64,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// the process (kill -9); only a power cut can lose the last commits.
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
-	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	// The writer never checkpoints (wal_autocheckpoint=0): copying the WAL
+	// back into the database, with its fsync, would stall every queued vote.
+	// A connection of its own does it in the background (checkpointLoop).
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -62,13 +89,21 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{write: w, read: r}
+	cp, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("store: open checkpointer: %w", err)
+	}
+	cp.SetMaxOpenConns(1)
+	s := &Store{write: w, read: r, checkpoint: cp, stop: make(chan struct{}), stopped: make(chan struct{})}
 	if s.upsertVote, err = w.PrepareContext(ctx, upsertVote); err != nil {
 		w.Close()
 		r.Close()
 		return nil, fmt.Errorf("store: prepare: %w", err)
 	}
 	s.writer = newWriter(w)
+	go s.checkpointLoop()
 	return s, nil
 }
 
@@ -81,9 +116,15 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close commits what is queued, checkpoints the WAL and closes the files.
+// Calling it again does nothing.
 func (s *Store) Close() error {
-	s.writer.close()
-	s.upsertVote.Close()
-	_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	return errors.Join(s.read.Close(), s.write.Close())
+	s.closeOnce.Do(func() {
+		s.writer.close()
+		close(s.stop)
+		<-s.stopped
+		s.upsertVote.Close()
+		_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		s.closeErr = errors.Join(s.read.Close(), s.checkpoint.Close(), s.write.Close())
+	})
+	return s.closeErr
 }

@@ -12,7 +12,7 @@ var Reasons = []string{"unclear", "not_answered", "did_not_work", "policy"}
 
 // Vote is one reader's answer about one article in one language.
 type Vote struct {
-	Reader  string // SHA-256 hex of the reader cookie
+	Reader  string // hash of the reader cookie (see server.hashReader)
 	Article string
 	Locale  string
 	Helpful bool
