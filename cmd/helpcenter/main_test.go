@@ -214,8 +214,11 @@ func TestCheckCommand(t *testing.T) {
 	}
 	// A broken copy on disk: non-zero, with file:line.
 	dir := t.TempDir()
-	copyDir(t, "../../articles", filepath.Join(dir, "articles"))
-	copyDir(t, "../../locales", filepath.Join(dir, "locales"))
+	for _, sub := range []string{"articles", "locales"} {
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS(filepath.Join("..", "..", sub))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	broken := filepath.Join(dir, "articles", "log-out", "en.md")
 	data, _ := os.ReadFile(broken)
 	os.WriteFile(broken, bytes.Replace(data, []byte("category: account"), []byte("category: nowhere"), 1), 0o644)
@@ -236,26 +239,5 @@ func TestUnknownCommand(t *testing.T) {
 	var out bytes.Buffer
 	if code := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &out); code == 0 {
 		t.Error("unknown command succeeded")
-	}
-}
-
-func copyDir(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }

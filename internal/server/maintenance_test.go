@@ -17,7 +17,9 @@ import (
 func TestWatchContent(t *testing.T) {
 	dir := t.TempDir()
 	for _, sub := range []string{"articles", "locales"} {
-		copyTree(t, filepath.Join("..", "..", sub), filepath.Join(dir, sub))
+		if err := os.CopyFS(filepath.Join(dir, sub), os.DirFS(filepath.Join("..", "..", sub))); err != nil {
+			t.Fatal(err)
+		}
 	}
 	lfs, afs := os.DirFS(filepath.Join(dir, "locales")), os.DirFS(filepath.Join(dir, "articles"))
 	site, err := LoadSite(lfs, afs, nil)
@@ -57,27 +59,6 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in time")
 		}
 		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if info.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 
