@@ -136,13 +136,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	case <-ctx.Done():
 	}
-	// Stop accepting, let in-flight requests finish, then (deferred)
-	// commit queued votes and close the database.
+	// Stop accepting, let in-flight requests and their background writes
+	// finish, then (deferred) commit queued votes and close the database.
+	// A second signal ends the process at once.
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	log.Info("shutting down", "grace", cfg.ShutdownGrace)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("shutdown", "err", err)
 	}
+	srv.Wait()
 	return nil
 }

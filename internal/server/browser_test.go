@@ -117,6 +117,15 @@ func TestBrowserFeedbackWithJS(t *testing.T) {
 	if !evalBool(t, ctx, `document.activeElement.tagName === "LEGEND"`) {
 		t.Error("focus did not move to the reasons")
 	}
+	// Sending without a reason: the error stands by the reasons, no thanks.
+	run(t, ctx,
+		chromedp.Click(`[data-step="reason"] button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#feedback-reason-error-js`, chromedp.ByQuery),
+	)
+	if !evalBool(t, ctx, `document.querySelector('[data-step="thanks"]').hidden
+		&& document.querySelector('[data-step="reason"] fieldset').getAttribute('aria-describedby').includes('feedback-reason-error-js')`) {
+		t.Error("a refused answer was thanked, or its error is not tied to the reasons")
+	}
 	run(t, ctx,
 		chromedp.Click(`#reason-did_not_work`, chromedp.ByQuery),
 		chromedp.SendKeys(`#feedback-comment`, "The menu looks different on my phone.", chromedp.ByQuery),
@@ -216,6 +225,13 @@ func TestBrowserPlatformSelector(t *testing.T) {
 			&& document.querySelector('section[data-platform=iphone]').hidden && location.hash === ''`) {
 			t.Error("switching to Android did not show its steps in place")
 		}
+		// A link to one platform's steps opens that platform.
+		run(t, ctx, chromedp.Navigate("about:blank"), chromedp.Navigate(ts.URL+"/en/articles/request-account-info#steps-2-kaios"), chromedp.WaitReady(`[role="tablist"]`, chromedp.ByQuery))
+		if !evalBool(t, ctx, `!document.getElementById('steps-2-kaios').hidden`) {
+			t.Error("#steps-2-kaios opened on a hidden section")
+		}
+		run(t, ctx, chromedp.Navigate(ts.URL+"/en/articles/request-account-info"), chromedp.WaitReady(`[role="tablist"]`, chromedp.ByQuery),
+			chromedp.Click(`[role=tab][data-platform=android]`, chromedp.ByQuery))
 		// Arrow keys move between tabs (roving focus).
 		run(t, ctx, chromedp.Focus(`[role=tab][data-platform=android]`, chromedp.ByQuery), chromedp.KeyEvent(kb.ArrowRight))
 		if !evalBool(t, ctx, `document.activeElement.getAttribute('data-platform') === 'iphone' && document.activeElement.getAttribute('aria-selected') === 'true'`) {

@@ -37,32 +37,30 @@ func (s *Server) showHome(c echo.Context) error {
 			Count:       len(c.Articles),
 		})
 	}
-	for _, a := range s.popular.order(c.Request().Context(), s, cat) {
+	for _, a := range s.popular.order(s, cat) {
 		p.Popular = append(p.Popular, articleLink(loc, a))
 	}
 	return render(c, http.StatusOK, page.Home(p))
 }
 
 // popularCache keeps the helpful-vote counts that order the popular
-// questions for a minute, so the home page does not query on every view.
+// questions. It is refreshed in the background at most once a minute;
+// pages never wait for the query, they use the counts they have.
 type popularCache struct {
-	mu      sync.Mutex
-	counts  map[string]int
-	fetched time.Time
+	mu         sync.Mutex
+	counts     map[string]int
+	fetched    time.Time
+	refreshing bool
 }
 
 // order returns the featured articles, most helpful votes first; on a tie
 // (or without votes) in the catalog's order.
-func (pc *popularCache) order(ctx context.Context, s *Server, cat *content.Catalog) []*content.Article {
+func (pc *popularCache) order(s *Server, cat *content.Catalog) []*content.Article {
 	pc.mu.Lock()
-	if time.Since(pc.fetched) > time.Minute {
-		counts, err := s.store.HelpfulByArticle(ctx)
-		if err != nil {
-			s.log.Warn("popular questions: vote counts unavailable", "err", err)
-		} else {
-			pc.counts = counts
-		}
-		pc.fetched = time.Now()
+	if time.Since(pc.fetched) > time.Minute && !pc.refreshing {
+		pc.refreshing = true
+		s.background.Add(1)
+		go pc.refresh(s)
 	}
 	counts := pc.counts
 	pc.mu.Unlock()
@@ -71,6 +69,21 @@ func (pc *popularCache) order(ctx context.Context, s *Server, cat *content.Catal
 		return counts[featured[i].Slug] > counts[featured[j].Slug]
 	})
 	return featured
+}
+
+func (pc *popularCache) refresh(s *Server) {
+	defer s.background.Done()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	counts, err := s.store.HelpfulByArticle(ctx)
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.refreshing, pc.fetched = false, time.Now()
+	if err != nil {
+		s.log.Warn("popular questions: vote counts unavailable", "err", err)
+		return
+	}
+	pc.counts = counts
 }
 
 func (s *Server) showCategory(c echo.Context) error {

@@ -29,7 +29,7 @@ func negotiate(c echo.Context) i18n.Locale {
 // cookie and Accept-Language, and says so in Vary.
 func (s *Server) redirectToLanguage(c echo.Context) error {
 	l := negotiate(c)
-	target := "/" + l.Slug + c.Request().URL.Path
+	target := (&url.URL{Path: "/" + l.Slug + c.Request().URL.Path}).EscapedPath()
 	if c.Request().URL.Path == "/" {
 		target = "/" + l.Slug + "/"
 	}
@@ -71,6 +71,7 @@ func returnPath(raw string) string {
 	if p != "/" && strings.HasSuffix(u.Path, "/") {
 		p += "/"
 	}
+	p = (&url.URL{Path: p}).EscapedPath()
 	q := url.Values{}
 	for _, k := range []string{"q", "page"} {
 		if v := u.Query().Get(k); v != "" {

@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -37,9 +38,14 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 // crossOrigin refuses unsafe requests (POST and the like) that a browser
 // marks as coming from another site, with net/http's Fetch-metadata and
-// Origin checks. Safe methods pass through.
+// Origin checks. Safe methods pass through. The public origin is trusted
+// explicitly: behind a proxy that rewrites Host, browsers without
+// Sec-Fetch-Site (older Safari, KaiOS) would otherwise be refused.
 func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	cop := http.NewCrossOriginProtection()
+	if err := cop.AddTrustedOrigin(s.cfg.BaseURL); err != nil {
+		s.log.Warn("cross-origin protection: base URL not trusted", "base_url", s.cfg.BaseURL, "err", err)
+	}
 	return func(c echo.Context) error {
 		if err := cop.Check(c.Request()); err != nil {
 			return echo.NewHTTPError(http.StatusForbidden).SetInternal(err)
@@ -80,7 +86,7 @@ func canonicalize(next echo.HandlerFunc) echo.HandlerFunc {
 		if want == r.URL.Path {
 			return next(c)
 		}
-		target := want
+		target := (&url.URL{Path: want}).EscapedPath()
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}

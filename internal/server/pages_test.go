@@ -240,6 +240,8 @@ func TestRedirects(t *testing.T) {
 		{"/en/articles/log-out/", "", "", 301, "/en/articles/log-out"},
 		{"/en//articles//log-out", "", "", 301, "/en/articles/log-out"},
 		{"/EN/search?q=Mixed+Case", "", "", 301, "/en/search?q=Mixed+Case"},
+		{"/EN/articles/a%3Fb%0d%0a", "", "", 301, "/en/articles/a%3Fb%0D%0A"},
+		{"/articles/a%3Fb", "fr", "", 302, "/fr/articles/a%3Fb"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -342,6 +344,24 @@ func TestCrossSitePostRefused(t *testing.T) {
 	}
 	if n := countVotes(t, ts); n != 0 {
 		t.Errorf("%d votes stored", n)
+	}
+}
+
+// TestSameOriginBehindProxy: a proxy that rewrites Host must not turn a
+// same-site vote from a browser without Sec-Fetch-Site into a 403.
+func TestSameOriginBehindProxy(t *testing.T) {
+	ts := newTestServer(t)
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/en/articles/log-out/feedback", form("helpful", "yes"))
+	req.Host = "backend.internal:8080"
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", ts.URL)
+	resp, err := noRedirect().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("status %d", resp.StatusCode)
 	}
 }
 

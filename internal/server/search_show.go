@@ -43,20 +43,20 @@ func (s *Server) showSearch(c echo.Context) error {
 	title := loc.T("search.title")
 	p.Page = s.layoutPage(c, title, loc.T("search.description"), "")
 	p.Page.Query = query
-	// Result pages stay indexable: a search engine may send a reader
-	// straight to the answers for words our articles do not contain.
+	// Every results page names the bare search page as its canonical URL,
+	// so search engines do not index pages whose words anyone can choose.
+	p.Page.Canonical = s.absURL(loc.Locale, "/search")
 	p.Page.Rest = "/search"
 	if query != "" {
 		p.Page.Rest += "?q=" + url.QueryEscape(query)
 		p.Page.Title = loc.T("search.results_for", "Query", query)
 	}
-	p.Page.Canonical = s.absURL(loc.Locale, p.Page.Rest)
 	for i := range p.Page.Languages {
 		p.Page.Languages[i].Href = "/language/" + strings.ToLower(p.Page.Languages[i].Code) + "?return=" + url.QueryEscape(p.Page.Rest)
 	}
 
 	if query != "" {
-		results := s.searchAll(c.Request().Context(), site, loc, query)
+		results, complete := s.searchAll(c.Request().Context(), site, loc, query)
 		p.Total = len(results)
 		p.Pages = (p.Total + perPage - 1) / perPage
 		if pageNum > p.Pages {
@@ -80,12 +80,12 @@ func (s *Server) showSearch(c echo.Context) error {
 		if pageNum < p.Pages {
 			p.NextHref = base + "&page=" + strconv.Itoa(pageNum+1)
 		}
-		if p.Total == 0 {
+		if p.Total == 0 && complete {
 			s.countMissedSearch(loc.Code, query)
 		}
 	}
 	if p.Total == 0 {
-		for _, a := range s.popular.order(c.Request().Context(), s, site.Catalog) {
+		for _, a := range s.popular.order(s, site.Catalog) {
 			p.Popular = append(p.Popular, articleLink(loc, a))
 		}
 	}
@@ -95,15 +95,15 @@ func (s *Server) showSearch(c echo.Context) error {
 
 // searchAll finds matches in the reader's language, then in the
 // languages of its fallback chain for articles not yet translated.
-func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer, query string) []page.SearchResult {
-	var (
-		out  []page.SearchResult
-		seen []string
-	)
+// complete is false when a language could not be searched.
+func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer, query string) (out []page.SearchResult, complete bool) {
+	var seen []string
+	complete = true
 	for i, code := range content.Chain(loc.Code) {
 		hits, _, err := site.Index.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
 		if err != nil {
 			s.log.Warn("search failed", "locale", code, "err", err)
+			complete = false
 			continue
 		}
 		for _, h := range hits {
@@ -130,8 +130,12 @@ func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer,
 			seen = append(seen, h.Slug)
 		}
 	}
-	return out
+	return out, complete
 }
+
+// maxMissedInFlight bounds the background writes of missed searches: a
+// flood of nonsense queries is counted up to this, the rest dropped.
+const maxMissedInFlight = 64
 
 // countMissedSearch records a query that found nothing, in the background:
 // the reader's page does not wait for the database.
@@ -140,7 +144,14 @@ func (s *Server) countMissedSearch(locale, query string) {
 	if norm == "" {
 		return
 	}
+	if s.missedInFlight.Add(1) > maxMissedInFlight {
+		s.missedInFlight.Add(-1)
+		return
+	}
+	s.background.Add(1)
 	go func() {
+		defer s.background.Done()
+		defer s.missedInFlight.Add(-1)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if err := s.store.RecordMissedSearch(ctx, locale, norm); err != nil {

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/xml"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"helpcenter/internal/content"
 	"helpcenter/internal/i18n"
 )
 
@@ -27,11 +30,52 @@ type sitemapLink struct {
 	Href     string `xml:"href,attr"`
 }
 
-// showSitemap lists every page in every language, each with its
+// showSitemap serves the current snapshot's sitemap, gzipped when the
+// client accepts it.
+func (s *Server) showSitemap(c echo.Context) error {
+	sm, err := s.sitemapFor(s.Site())
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Add("Vary", "Accept-Encoding")
+	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		return c.Blob(http.StatusOK, "application/xml; charset=utf-8", sm.gzip)
+	}
+	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", sm.xml)
+}
+
+// sitemapCache is the sitemap of one content snapshot, a few megabytes:
+// built on the first request after a (re)load, kept with its gzip form.
+type sitemapCache struct {
+	site      *Site
+	xml, gzip []byte
+}
+
+func (s *Server) sitemapFor(site *Site) (*sitemapCache, error) {
+	s.sitemapMu.Lock()
+	defer s.sitemapMu.Unlock()
+	if s.sitemap != nil && s.sitemap.site == site {
+		return s.sitemap, nil
+	}
+	raw, err := s.buildSitemap(site.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(raw)
+	zw.Close()
+	s.sitemap = &sitemapCache{site: site, xml: raw, gzip: b.Bytes()}
+	return s.sitemap, nil
+}
+
+// buildSitemap lists every page in every language, each with its
 // alternates, the way search engines want hreflang in a sitemap. Article
 // URLs appear only for the languages the article is written in.
-func (s *Server) showSitemap(c echo.Context) error {
-	cat := s.Site().Catalog
+func (s *Server) buildSitemap(cat *content.Catalog) ([]byte, error) {
 	type group struct {
 		rest    string
 		locales []i18n.Locale
@@ -72,10 +116,9 @@ func (s *Server) showSitemap(c echo.Context) error {
 	}{NS: "http://www.sitemaps.org/schemas/sitemap/0.9", XHTML: "http://www.w3.org/1999/xhtml", URLs: urls}
 	out, err := xml.Marshal(doc)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return append([]byte(xml.Header), out...), nil
 }
 
 // showOpenSearch lets browsers add the site's search. The template URL

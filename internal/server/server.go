@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
@@ -29,6 +30,12 @@ type Server struct {
 	echo    *echo.Echo
 	votes   *voteLimiter
 	popular popularCache
+
+	sitemapMu sync.Mutex
+	sitemap   *sitemapCache
+
+	missedInFlight atomic.Int32
+	background     sync.WaitGroup // writes that outlive their request
 }
 
 // New wires the echo instance. site is the first content snapshot;
@@ -58,10 +65,11 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, as *assets.Set, s
 		middleware.GzipWithConfig(middleware.GzipConfig{
 			Level:     5,
 			MinLength: 1024,
-			// Assets come precompressed; posts answer with a redirect or
-			// a few bytes of JSON.
+			// Assets and the sitemap come precompressed; posts answer
+			// with a redirect or a few bytes of JSON.
 			Skipper: func(c echo.Context) bool {
-				return c.Request().Method == http.MethodPost || strings.HasPrefix(c.Request().URL.Path, assets.Prefix)
+				p := c.Request().URL.Path
+				return c.Request().Method == http.MethodPost || p == "/sitemap.xml" || strings.HasPrefix(p, assets.Prefix)
 			},
 		}),
 	)
@@ -69,6 +77,10 @@ func New(cfg config.Config, log *slog.Logger, st *store.Store, as *assets.Set, s
 	s.routes(e)
 	return s
 }
+
+// Wait blocks until background writes started by requests are done; call
+// it after the HTTP server has shut down and before closing the store.
+func (s *Server) Wait() { s.background.Wait() }
 
 // Handler returns the http.Handler to serve.
 func (s *Server) Handler() http.Handler { return s.echo }

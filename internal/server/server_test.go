@@ -61,12 +61,15 @@ func newTestServer(t *testing.T, mutate ...func(*config.Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Canonical and sitemap URLs and the trusted origin are the test server's.
+	ts := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	srv := New(cfg, log, st, as, sharedSite)
-	ts := httptest.NewServer(srv.Handler())
-	// Canonical and sitemap URLs point at the test server.
-	srv.cfg.BaseURL = ts.URL
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
 	t.Cleanup(func() {
 		ts.Close()
+		srv.Wait()
 		st.Close()
 	})
 	return &testServer{Server: ts, srv: srv, store: st, dbPath: dbPath}

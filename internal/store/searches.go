@@ -15,14 +15,30 @@ type MissedSearch struct {
 	Count  int
 }
 
+// MaxMissedPerDay bounds the distinct queries kept per day and locale.
+const MaxMissedPerDay = 2000
+
 // RecordMissedSearch counts a search that found nothing. Only the
 // normalized words, the day and the locale are kept: nothing about who
 // searched.
 func (s *Store) RecordMissedSearch(ctx context.Context, locale, query string) error {
 	day := time.Now().UTC().Format(time.DateOnly)
+	// A new query is kept only while the day and locale have fewer than
+	// MaxMissedPerDay distinct ones, so random queries cannot fill the disk;
+	// queries already kept go on counting.
 	err := s.writer.do(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO missed_searches (day, locale, query, count) VALUES (?, ?, ?, 1)
-			ON CONFLICT (day, locale, query) DO UPDATE SET count = count + 1`, day, locale, query)
+		res, err := tx.Exec(`UPDATE missed_searches SET count = count + 1
+			WHERE day = ? AND locale = ? AND query = ?`, day, locale, query)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return err
+		}
+		_, err = tx.Exec(`INSERT INTO missed_searches (day, locale, query, count)
+			SELECT ?, ?, ?, 1
+			WHERE (SELECT COUNT(*) FROM missed_searches WHERE day = ? AND locale = ?) < ?`,
+			day, locale, query, day, locale, MaxMissedPerDay)
 		return err
 	})
 	if err != nil {

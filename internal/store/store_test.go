@@ -259,3 +259,38 @@ func BenchmarkSaveVote(b *testing.B) {
 		}
 	})
 }
+
+// TestMissedSearchesBounded: random queries cannot grow the table past
+// MaxMissedPerDay a day and locale, and known ones keep counting.
+func TestMissedSearchesBounded(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for i := 0; i < MaxMissedPerDay+50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.RecordMissedSearch(ctx, "en", fmt.Sprint("q", i)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := s.RecordMissedSearch(ctx, "en", "q1"); err != nil {
+		t.Fatal(err)
+	}
+	var rows, q1 int
+	s.read.QueryRow("SELECT COUNT(*) FROM missed_searches").Scan(&rows)
+	s.read.QueryRow("SELECT count FROM missed_searches WHERE query = 'q1'").Scan(&q1)
+	if rows != MaxMissedPerDay {
+		t.Errorf("%d rows, want %d", rows, MaxMissedPerDay)
+	}
+	if q1 != 2 && rows == MaxMissedPerDay {
+		// q1 may have been one of the 50 turned away; then it is absent.
+		var n int
+		s.read.QueryRow("SELECT COUNT(*) FROM missed_searches WHERE query = 'q1'").Scan(&n)
+		if n != 0 {
+			t.Errorf("q1 counted %d", q1)
+		}
+	}
+}

@@ -82,13 +82,15 @@
       });
     });
     // A link to one platform's steps (#steps-2-iphone) wins over the guess.
-    var target = location.hash && group.querySelector(".platform-section" + CSS.escape(location.hash));
+    var id = location.hash.slice(1);
+    var target = id && document.getElementById(id);
+    if (!target || !group.contains(target) || !target.classList.contains("platform-section")) target = null;
     select(group, target ? target.getAttribute("data-platform") : storedPlatform() || guessPlatform(), false);
   });
 
   // ---- Feedback widget -------------------------------------------------
   var widget = document.querySelector("[data-feedback]");
-  if (!widget || !window.fetch || !window.FormData) return;
+  if (!widget || !window.fetch) return;
   var status = widget.querySelector(".feedback-status");
 
   function show(step) {
@@ -101,44 +103,94 @@
     if (focusTarget) focusTarget.focus();
   }
 
+  // The form's fields as a urlencoded body, with the button that was
+  // clicked: older browsers (KaiOS among them) know neither
+  // SubmitEvent.submitter nor URLSearchParams built from a FormData.
+  function encode(form, clicked) {
+    var parts = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "submit") return;
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      parts.push(encodeURIComponent(el.name) + "=" + encodeURIComponent(el.value));
+    });
+    if (clicked && clicked.name) parts.push(encodeURIComponent(clicked.name) + "=" + encodeURIComponent(clicked.value));
+    return parts.join("&");
+  }
+
   function clearErrors() {
-    Array.prototype.forEach.call(widget.querySelectorAll(".field-error[data-js]"), function (el) { el.remove(); });
+    Array.prototype.forEach.call(widget.querySelectorAll("[data-js-error]"), function (el) {
+      var owner = document.querySelector('[aria-describedby~="' + el.id + '"]');
+      if (owner) {
+        var ids = owner.getAttribute("aria-describedby").split(" ").filter(function (x) { return x !== el.id; });
+        if (ids.length) owner.setAttribute("aria-describedby", ids.join(" ")); else owner.removeAttribute("aria-describedby");
+      }
+      el.parentNode.removeChild(el);
+    });
+  }
+
+  // showError puts the message next to the field it is about and ties it
+  // to that field for screen readers.
+  function showError(form, field, message) {
+    var p = document.createElement("p");
+    p.className = "field-error";
+    p.id = "feedback-" + (field || "form") + "-error-js";
+    p.setAttribute("data-js-error", "");
+    p.textContent = message;
+    var owner = field === "comment" ? form.querySelector("textarea") : form.querySelector("fieldset");
+    if (!owner) owner = form;
+    if (owner.tagName === "FIELDSET") {
+      var legend = owner.querySelector("legend");
+      owner.insertBefore(p, legend ? legend.nextSibling : owner.firstChild);
+    } else {
+      owner.parentNode.insertBefore(p, owner);
+    }
+    var ids = (owner.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    ids.push(p.id);
+    owner.setAttribute("aria-describedby", ids.join(" "));
   }
 
   Array.prototype.forEach.call(widget.querySelectorAll("form"), function (form) {
+    var clicked = null;
+    Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (b) {
+      b.addEventListener("click", function () { clicked = b; });
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var data = new URLSearchParams(new FormData(form));
-      if (e.submitter && e.submitter.name) data.set(e.submitter.name, e.submitter.value);
+      var submitter = e.submitter || clicked;
+      var body = encode(form, submitter);
       clearErrors();
       status.textContent = status.getAttribute("data-sending");
-      Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+      var buttons = form.querySelectorAll("button");
+      Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
       fetch(form.action, {
         method: "POST",
         headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-        body: data.toString(),
+        body: body,
         credentials: "same-origin"
       }).then(function (res) {
-        return res.json().then(function (body) { return { ok: res.ok, body: body }; });
+        return res.json().then(function (data) { return { ok: res.ok, data: data }; });
       }).then(function (r) {
+        Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
         if (r.ok) {
-          status.textContent = r.body.message;
-          show(r.body.next);
+          status.textContent = r.data.message;
+          show(r.data.next);
           return;
         }
         // Validation or rate limit: say so where the reader is; never thank.
-        status.textContent = r.body.error;
-        var p = document.createElement("p");
-        p.className = "field-error";
-        p.setAttribute("data-js", "");
-        p.textContent = r.body.error;
-        var fieldset = form.querySelector("fieldset");
-        fieldset.insertBefore(p, fieldset.children[1] || null);
+        status.textContent = r.data.error;
+        showError(form, r.data.field, r.data.error);
       }).catch(function () {
-        // Network trouble: fall back to the plain form post.
+        // Network trouble: fall back to the plain form post, clicked
+        // button included.
+        Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+        if (submitter && submitter.name) {
+          var hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = submitter.name;
+          hidden.value = submitter.value;
+          form.appendChild(hidden);
+        }
         form.submit();
-      }).then(function () {
-        Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = false; });
       });
     });
   });
