@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -19,8 +20,9 @@ import (
 	"helpcenter/web/page"
 )
 
-// readerCookie identifies a reader's votes: 16 random bytes, nothing else.
-// The database keeps only a hash of it.
+// readerCookie identifies a reader's votes: 16 bytes, the first 6 the
+// time it was made (milliseconds, as in a UUIDv7) and 10 random. The
+// database keeps the time part and a hash of the whole.
 const readerCookie = "hc_reader"
 
 // maxComment is the longest comment accepted, in characters.
@@ -123,28 +125,30 @@ func isForbiddenControl(r rune) bool {
 	return (unicode.IsControl(r) && r != '\n' && r != '\t') || unicode.Is(unicode.Bidi_Control, r)
 }
 
-// readerID returns the hash of the reader's cookie, creating the cookie
-// for a reader who has none (or a malformed one).
+// readerID returns the key of the reader's votes, creating the cookie for
+// a reader who has none (or a malformed one).
 func (s *Server) readerID(c echo.Context) string {
 	if ck, err := c.Cookie(readerCookie); err == nil {
 		if raw, err := base64.RawURLEncoding.DecodeString(ck.Value); err == nil && len(raw) == 16 {
-			return hashReader(ck.Value)
+			return readerKey(raw)
 		}
 	}
 	raw := make([]byte, 16)
-	_, _ = rand.Read(raw)
-	value := base64.RawURLEncoding.EncodeToString(raw)
+	binary.BigEndian.PutUint64(raw, uint64(time.Now().UnixMilli())<<16)
+	_, _ = rand.Read(raw[6:])
 	c.SetCookie(&http.Cookie{
-		Name: readerCookie, Value: value, Path: "/",
+		Name: readerCookie, Value: base64.RawURLEncoding.EncodeToString(raw), Path: "/",
 		MaxAge: int((365 * 24 * time.Hour).Seconds()), HttpOnly: true,
 		Secure: c.Scheme() == "https" || strings.HasPrefix(s.cfg.BaseURL, "https://"), SameSite: http.SameSiteLaxMode,
 	})
-	return hashReader(value)
+	return readerKey(raw)
 }
 
-// hashReader keys a reader's votes: 128 bits of SHA-256 of the cookie are
-// as unique as the cookie itself, and half the size in every index page.
-func hashReader(cookie string) string {
-	sum := sha256.Sum256([]byte(cookie))
-	return hex.EncodeToString(sum[:16])
+// readerKey is the cookie's time part followed by 80 bits of its SHA-256:
+// as unique as the cookie, not reversible to it, and ordered by when the
+// reader first voted, so the votes of new readers are appended to the
+// primary key instead of landing on random pages of it.
+func readerKey(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(raw[:6]) + hex.EncodeToString(sum[:10])
 }
