@@ -108,6 +108,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Info("database closed")
 	}()
 
+	st.LimitSize(cfg.MaxDBSize, log)
+
 	srv := server.New(cfg, log, st, as, site)
 	if cfg.ContentDir != "" {
 		go srv.WatchContent(ctx, cfg.ContentDir, lfs, afs)

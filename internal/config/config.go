@@ -30,6 +30,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	VoteRetention  time.Duration  // votes untouched this long are deleted
 	ShutdownGrace  time.Duration  // time in-flight requests get to finish on SIGTERM
+	MaxDBSize      int64          // bytes of data above which writes are refused; 0: no limit
 }
 
 // envPrefix starts every variable name.
@@ -66,6 +67,8 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	str(&proxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted")
 	str(&retain, "vote-retention", "730d", "how long votes are kept after their last change (e.g. 730d, 4380h)")
 	str(&shutdown, "shutdown-grace", "20s", "how long in-flight requests may run after SIGTERM")
+	var maxDB string
+	str(&maxDB, "max-db-size", "0", "database size above which votes are refused with 503 while pages are served (e.g. 2GB); 0: no limit")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -140,7 +143,31 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	if c.ShutdownGrace, err = parseDuration(shutdown); err != nil || c.ShutdownGrace <= 0 {
 		bad("shutdown_grace", "%q: want a positive duration such as 20s", shutdown)
 	}
+	if c.MaxDBSize, err = parseSize(maxDB); err != nil {
+		bad("max_db_size", "%q: want a size such as 500MB or 2GB, or 0", maxDB)
+	}
 	return c, errors.Join(errs...)
+}
+
+// parseSize reads a byte count with an optional KB, MB or GB suffix
+// (powers of 1000) or KiB, MiB or GiB (powers of 1024).
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			s, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
 }
 
 // parseDuration is time.ParseDuration plus whole days ("730d").
@@ -167,5 +194,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()), slog.String("content_dir", c.ContentDir),
 		slog.Int("rate_limit", c.RateLimit), slog.String("trusted_proxies", strings.Join(proxies, ",")),
 		slog.Duration("vote_retention", c.VoteRetention), slog.Duration("shutdown_grace", c.ShutdownGrace),
+		slog.Int64("max_db_size", c.MaxDBSize),
 	)
 }

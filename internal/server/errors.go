@@ -23,6 +23,7 @@ var errorMessages = map[int][2]string{
 	http.StatusRequestEntityTooLarge: {"error.too_large_title", "error.too_large_text"},
 	http.StatusTooManyRequests:       {"error.too_many_title", "error.too_many_text"},
 	http.StatusInternalServerError:   {"error.server_title", "error.server_text"},
+	http.StatusServiceUnavailable:    {"error.unavailable_title", "error.unavailable_text"},
 }
 
 // publicError is an error whose localized text is meant for the reader,
@@ -77,8 +78,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
-	if status == http.StatusTooManyRequests {
+	switch status {
+	case http.StatusTooManyRequests:
 		h.Set("Retry-After", "60")
+	case http.StatusServiceUnavailable:
+		h.Set("Retry-After", "300")
 	}
 	accept := c.Request().Header.Get("Accept")
 	switch {
