@@ -4,6 +4,7 @@
 //	helpcenter check         validate articles and message files
 //	helpcenter healthcheck   exit 0 if the local server answers /healthz
 //	helpcenter export votes  print every vote as CSV
+//	helpcenter backup <file> copy the live database to file, consistently
 package main
 
 import (
@@ -52,8 +53,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = healthcheck(ctx, args, getenv)
 	case "export":
 		err = export(ctx, args, getenv, stdout)
+	case "backup":
+		err = backup(ctx, args, getenv, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck or export votes", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes or backup <file>", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)

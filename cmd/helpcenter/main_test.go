@@ -225,6 +225,54 @@ func TestKillKeepsAcknowledgedVotes(t *testing.T) {
 	t.Logf("%d acknowledged, %d stored", acked, rows)
 }
 
+// TestBackupCommand backs up the running server's database while votes
+// pour in; the copy opens and holds at least the votes acknowledged
+// before the backup began.
+func TestBackupCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hc.db")
+	p := start(t, db)
+	var (
+		mu    sync.Mutex
+		acked int
+		wg    sync.WaitGroup
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				if code, err := vote(p.addr, "log-out", "yes"); err == nil && code == http.StatusSeeOther {
+					mu.Lock()
+					acked++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	before := acked
+	mu.Unlock()
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	cmd := exec.Command(binary, "backup", dest)
+	cmd.Env = append(os.Environ(), "HELPCENTER_DB="+db)
+	out, err := cmd.CombinedOutput()
+	cancel()
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	rows := strings.Count(exportVotes(t, dest), "\n") - 1
+	if rows < before || rows > acked {
+		t.Errorf("the copy holds %d votes; %d acknowledged before the backup, %d in all", rows, before, acked)
+	}
+	t.Logf("%s; %d votes in the copy (%d acknowledged before it, %d in all)", strings.TrimSpace(string(out)), rows, before, acked)
+	if err := exec.Command(binary, "backup", dest).Run(); err == nil {
+		t.Error("backup overwrote an existing file")
+	}
+}
+
 func TestHealthcheckCommand(t *testing.T) {
 	p := start(t, filepath.Join(t.TempDir(), "hc.db"))
 	cmd := exec.Command(binary, "healthcheck")
