@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -229,5 +231,28 @@ func TestWrongMethodIs405(t *testing.T) {
 			}
 		}
 		assertSecurityHeaders(t, resp, false)
+	}
+}
+
+// TestClientGoneIsNoServerError: a reader who closes the tab mid-request
+// (the request's context is cancelled) is logged as 499, not as a 500
+// at Error level.
+func TestClientGoneIsNoServerError(t *testing.T) {
+	ts, logs := newLoggedServer(t)
+	for _, path := range []string{"/en/search?q=backup", "/en/articles/log-out", "/ja/"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("X-Request-ID", "gone")
+		ts.srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
+	}
+	for _, e := range append(logs.entries("request failed"), logs.entries("error handler: write response")...) {
+		t.Errorf("logged as a server error: %v", e)
+	}
+	for _, e := range logs.entries("request") {
+		if s := e["status"].(float64); s >= 500 {
+			t.Errorf("%v logged with status %v", e["path"], s)
+		}
 	}
 }
