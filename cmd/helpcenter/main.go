@@ -25,7 +25,6 @@ import (
 	"helpcenter/internal/assets"
 	"helpcenter/internal/config"
 	"helpcenter/internal/server"
-	"helpcenter/internal/store"
 	"helpcenter/locales"
 	"helpcenter/static"
 )
@@ -97,7 +96,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DB)
+	st, err := openDB(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"helpcenter/internal/store"
 )
 
 // IsURL reports whether dsn names a PostgreSQL database rather than a
@@ -70,6 +72,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+var _ store.DB = (*Store)(nil)
 
 // Close commits the votes already queued and closes the connections.
 func (s *Store) Close() error {
