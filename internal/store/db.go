@@ -31,6 +31,10 @@ type DB interface {
 	// Ping reports whether the database answers and can take writes.
 	Ping(ctx context.Context) error
 	Version(ctx context.Context) (int, error)
+	// Exclusive runs fn unless another instance is already running the
+	// same job, and reports whether fn ran: periodic work such as the
+	// retention purges then happens once across instances.
+	Exclusive(ctx context.Context, job string, fn func(context.Context) error) (bool, error)
 	Close() error
 }
 

@@ -88,3 +88,37 @@ func TestIsURL(t *testing.T) {
 		}
 	}
 }
+
+// TestExclusive: while one instance runs a job, another skips it; once it
+// is done, the job can run again.
+func TestExclusive(t *testing.T) {
+	dsn := testDatabase(t)
+	a, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	ran, err := a.Exclusive(ctx, "purge", func(ctx context.Context) error {
+		inner, err := b.Exclusive(ctx, "purge", func(context.Context) error { return nil })
+		if err != nil || inner {
+			t.Errorf("second instance ran the job while the first held it (%v, %v)", inner, err)
+		}
+		other, err := b.Exclusive(ctx, "rollup", func(context.Context) error { return nil })
+		if err != nil || !other {
+			t.Errorf("a different job was blocked (%v, %v)", other, err)
+		}
+		return nil
+	})
+	if err != nil || !ran {
+		t.Fatalf("first run: %v, %v", ran, err)
+	}
+	if ran, err := b.Exclusive(ctx, "purge", func(context.Context) error { return nil }); err != nil || !ran {
+		t.Errorf("after release: %v, %v", ran, err)
+	}
+}
