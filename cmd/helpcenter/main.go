@@ -51,8 +51,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = healthcheck(ctx, args, getenv)
 	case "export":
 		err = export(ctx, args, getenv, stdout)
+	case "migrate-data":
+		err = migrateData(ctx, args, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck or export votes", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes or migrate-data", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)
