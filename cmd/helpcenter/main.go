@@ -145,7 +145,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("shutdown", "err", err)
+		// The grace ran out: say which requests are cut off, cut them,
+		// and exit non-zero so the supervisor knows readers saw errors.
+		dropped := srv.InFlight()
+		log.Error("shutdown grace ran out; requests dropped", "grace", cfg.ShutdownGrace, "count", len(dropped), "dropped", dropped)
+		_ = hs.Close()
+		srv.Wait()
+		return fmt.Errorf("shutdown: %d requests dropped after the %s grace", len(dropped), cfg.ShutdownGrace)
 	}
 	srv.Wait()
 	return nil

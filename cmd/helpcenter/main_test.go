@@ -138,6 +138,38 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 }
 
+// TestShutdownDropIsAnError: when the grace runs out with a request still
+// running, the process exits non-zero and logs the request it dropped.
+func TestShutdownDropIsAnError(t *testing.T) {
+	p := start(t, filepath.Join(t.TempDir(), "hc.db"), "HELPCENTER_SHUTDOWN_GRACE=300ms")
+	conn, err := net.Dial("tcp", p.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// A body that never finishes keeps the request in its handler.
+	fmt.Fprintf(conn, "POST /en/articles/log-out/feedback HTTP/1.1\r\nHost: %s\r\nX-Request-ID: stuck-upload\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nhelp", p.addr)
+	time.Sleep(200 * time.Millisecond)
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Errorf("exit 0 although a request was dropped\n%s", p.logs)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no exit after SIGTERM")
+	}
+	logs := p.logs.String()
+	if !strings.Contains(logs, "dropped") || !strings.Contains(logs, "POST /en/articles/log-out/feedback stuck-upload") {
+		t.Errorf("the log does not name the dropped request:\n%s", logs)
+	}
+}
+
 func exportVotes(t *testing.T, db string) string {
 	t.Helper()
 	cmd := exec.Command(binary, "export", "votes")

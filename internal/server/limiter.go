@@ -1,6 +1,7 @@
 package server
 
 import (
+	"container/list"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -19,32 +20,45 @@ import (
 // may send: a carrier's NAT puts thousands of phones behind one address.
 const addressFactor = 30
 
-// maxLimiterKeys bounds the limiter's memory under a flood of new keys
-// (about 200 bytes each); past it, new keys are refused until a sweep.
+// maxLimiterKeys bounds the limiter's memory (about 250 bytes a key).
+// When the table is full the least recently seen key is forgotten, so a
+// flood of new keys never locks new readers out.
 const maxLimiterKeys = 200_000
 
 // voteLimiter rate-limits feedback posts per reader cookie and per client
 // address. Addresses are kept only in memory and only as a keyed hash
 // (HMAC with a key made at start), so not even a memory dump maps back to
 // an address without the key.
+//
+// Buckets are kept in the order they were last used. A bucket unused for
+// refillTime is full again, exactly like a new one, so those are dropped
+// as they age out; if the table still fills up, the least recently used
+// bucket goes. That can only hand a fresh budget to a key idle for less
+// than a minute while more than maxLimiterKeys others were used: memory
+// stays bounded and nobody is refused for lack of room.
 type voteLimiter struct {
 	perMinute int // per reader; 0 turns limiting off
 	key       []byte
 	extract   echo.IPExtractor
 	mu        sync.Mutex
-	buckets   map[string]*bucket
-	swept     time.Time
+	buckets   map[string]*list.Element // of *bucket
+	lru       list.List                // front: most recently used
 }
 
 type bucket struct {
+	key  string
 	lim  *rate.Limiter
 	seen time.Time
 }
 
+// refillTime is how long an unused bucket takes to be full again: each
+// holds one minute's budget.
+const refillTime = time.Minute
+
 func newVoteLimiter(perMinute int, trusted []netip.Prefix) *voteLimiter {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	v := &voteLimiter{perMinute: perMinute, key: key, buckets: map[string]*bucket{}, swept: time.Now()}
+	v := &voteLimiter{perMinute: perMinute, key: key, buckets: map[string]*list.Element{}}
 	v.extract = echo.ExtractIPDirect()
 	if len(trusted) > 0 {
 		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
@@ -64,26 +78,29 @@ func (v *voteLimiter) clientIP(r *http.Request) string { return v.extract(r) }
 // a client that drops its cookie on every post (a new reader each time)
 // is held to the address budget without creating a bucket per post.
 func (v *voteLimiter) allow(reader, addr string) bool {
+	return v.allowAt(reader, addr, time.Now())
+}
+
+func (v *voteLimiter) allowAt(reader, addr string, now time.Time) bool {
 	if v.perMinute == 0 {
 		return true
 	}
 	mac := hmac.New(sha256.New, v.key)
 	mac.Write([]byte(addressKey(addr)))
 	addrKey := "a:" + hex.EncodeToString(mac.Sum(nil)[:16])
-	now := time.Now()
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.sweep(now)
-	perAddr, ok := v.get(addrKey, v.perMinute*addressFactor, now)
-	if !ok || perAddr.Tokens() < 1 {
+	v.expire(now)
+	perAddr := v.get(addrKey, v.perMinute*addressFactor, now)
+	if perAddr.TokensAt(now) < 1 {
 		return false
 	}
-	perReader, ok := v.get("r:"+reader, v.perMinute, now)
-	if !ok || perReader.Tokens() < 1 {
+	perReader := v.get("r:"+reader, v.perMinute, now)
+	if perReader.TokensAt(now) < 1 {
 		return false
 	}
-	perReader.Allow()
-	perAddr.Allow()
+	perReader.AllowN(now, 1)
+	perAddr.AllowN(now, 1)
 	return true
 }
 
@@ -100,33 +117,35 @@ func addressKey(addr string) string {
 
 // get returns the bucket for key, creating it with a full minute's budget
 // as burst, so a reader voting on several articles in a row is never
-// slowed down. It reports false when the table is full: then only keys
-// already known may post until the next sweep.
-func (v *voteLimiter) get(key string, perMinute int, now time.Time) (*rate.Limiter, bool) {
-	b, ok := v.buckets[key]
-	if !ok {
-		if len(v.buckets) >= maxLimiterKeys {
-			return nil, false
-		}
-		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute)}
-		v.buckets[key] = b
+// slowed down. A full table makes room by forgetting the least recently
+// used bucket.
+func (v *voteLimiter) get(key string, perMinute int, now time.Time) *rate.Limiter {
+	if e, ok := v.buckets[key]; ok {
+		b := e.Value.(*bucket)
+		b.seen = now
+		v.lru.MoveToFront(e)
+		return b.lim
 	}
-	b.seen = now
-	return b.lim, true
+	for len(v.buckets) >= maxLimiterKeys {
+		v.remove(v.lru.Back())
+	}
+	b := &bucket{key: key, lim: rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), seen: now}
+	v.buckets[key] = v.lru.PushFront(b)
+	return b.lim
 }
 
-// sweep forgets, once a minute, the buckets idle long enough to be full
-// again; forgetting them changes nothing for their owners.
-func (v *voteLimiter) sweep(now time.Time) {
-	if now.Sub(v.swept) < time.Minute {
-		return
+// expire forgets the buckets unused for refillTime: they are full again,
+// so forgetting them changes nothing for their owners. They sit at the
+// back of the list, so this costs one comparison when there are none.
+func (v *voteLimiter) expire(now time.Time) {
+	for e := v.lru.Back(); e != nil && now.Sub(e.Value.(*bucket).seen) >= refillTime; e = v.lru.Back() {
+		v.remove(e)
 	}
-	v.swept = now
-	for k, b := range v.buckets {
-		if now.Sub(b.seen) > 2*time.Minute {
-			delete(v.buckets, k)
-		}
-	}
+}
+
+func (v *voteLimiter) remove(e *list.Element) {
+	delete(v.buckets, e.Value.(*bucket).key)
+	v.lru.Remove(e)
 }
 
 func prefixToIPNet(p netip.Prefix) *net.IPNet {

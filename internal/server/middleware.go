@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"helpcenter/internal/i18n"
 )
@@ -19,6 +19,8 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
+// securityHeaders go on every response, redirects and errors included
+// (it runs before routing). README.md says what each one is for.
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	https := strings.HasPrefix(s.cfg.BaseURL, "https://")
 	return func(c echo.Context) error {
@@ -28,9 +30,10 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		if https {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		return next(c)
 	}
@@ -54,23 +57,90 @@ func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// accessLog logs one line per request. It logs the path without the
-// query (search words are the reader's own) and never the client address
-// or User-Agent.
-func (s *Server) accessLog() echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogStatus: true, LogMethod: true, LogURIPath: true, LogLatency: true,
-		LogRequestID: true, LogResponseSize: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", v.Method), slog.String("path", v.URIPath),
-				slog.Int("status", v.Status), slog.Int64("bytes", v.ResponseSize),
-				slog.Duration("latency", v.Latency.Round(time.Microsecond)),
-				slog.String("request_id", v.RequestID))
-			return nil
-		},
-	})
+// requestID keeps the client's X-Request-ID only when it is a short
+// token (a proxy's id ties our log line to its own); anything else, a
+// 60 KB header or markup, is replaced by a fresh id so it reaches neither
+// the response nor the log.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !isToken(id) {
+			id = rand.Text()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
 }
+
+// isToken reports whether id is 1 to 64 of [A-Za-z0-9-].
+func isToken(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		b := id[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// accessLog logs one line per request with the status and the body bytes
+// actually sent (compressed, if they were). It hands errors to the error
+// handler itself, so the answer to an error is counted too. It logs the
+// path without the query (search words are the reader's own) and never
+// the client address or User-Agent. While the request runs it is listed
+// in inFlight, so a shutdown that runs out of time can say what it drops.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		started := time.Now()
+		res := c.Response()
+		w := &countingWriter{ResponseWriter: res.Writer}
+		res.Writer = w
+		s.inFlight.Store(w, c.Request())
+		defer s.inFlight.Delete(w)
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		res.Writer = w.ResponseWriter
+		s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+			slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
+			slog.Int("status", res.Status), slog.Int64("bytes", w.n),
+			slog.Duration("latency", time.Since(started).Round(time.Microsecond)),
+			slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)))
+		return nil
+	}
+}
+
+// InFlight lists the requests being served, as "METHOD path request_id".
+func (s *Server) InFlight() []string {
+	var out []string
+	s.inFlight.Range(func(k, v any) bool {
+		r := v.(*http.Request)
+		out = append(out, r.Method+" "+r.URL.Path+" "+k.(*countingWriter).Header().Get(echo.HeaderXRequestID))
+		return true
+	})
+	return out
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	http.ResponseWriter
+	n int64
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	n, err := w.ResponseWriter.Write(p)
+	w.n += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach Flush and Hijack.
+func (w *countingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush is called directly by echo's gzip writer.
+func (w *countingWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
 
 // canonicalize redirects (301) GET and HEAD requests to the one spelling
 // of each URL: lower case, the language as its lower-case code (/zh_TW/ and
@@ -90,6 +160,7 @@ func canonicalize(next echo.HandlerFunc) echo.HandlerFunc {
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
 		}
+		c.Response().Header().Set("Cache-Control", "public, max-age=86400")
 		return c.Redirect(http.StatusMovedPermanently, target)
 	}
 }
@@ -117,6 +188,12 @@ func canonicalPath(p string) string {
 	}
 	for i := range segs {
 		segs[i] = strings.ToLower(segs[i])
+	}
+	// The picker's /language/{code} takes the code as spelled in paths.
+	if segs[0] == "language" && len(segs) == 2 {
+		if l, ok := i18n.Lookup(strings.ReplaceAll(segs[1], "_", "-")); ok {
+			segs[1] = l.Slug
+		}
 	}
 	out := "/" + strings.Join(segs, "/")
 	if isLang && len(segs) == 1 {

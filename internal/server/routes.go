@@ -27,12 +27,15 @@ func (s *Server) routes(e *echo.Echo) {
 	get(e, "/languages", s.redirectToLanguage)
 	get(e, "/language/:code", s.chooseLanguage)
 
-	// Reader pages, under /{lang}
-	g := e.Group("/:lang", s.withLocale)
-	get(g, "/", s.showHome)
-	get(g, "/categories/:slug", s.showCategory)
-	get(g, "/articles/:slug", s.showArticle)
-	g.POST("/articles/:slug/feedback", s.saveFeedback)
-	get(g, "/search", s.showSearch)
-	get(g, "/languages", s.showLanguages)
+	// Reader pages, under /{lang}. withLocale goes on each route, not on
+	// the group: a group's middleware makes echo route every unknown
+	// path and method to the group's 404, so PUT /healthz would be a
+	// 404 instead of a 405.
+	g := e.Group("/:lang")
+	get(g, "/", s.withLocale(s.showHome))
+	get(g, "/categories/:slug", s.withLocale(s.showCategory))
+	get(g, "/articles/:slug", s.withLocale(s.showArticle))
+	g.POST("/articles/:slug/feedback", s.withLocale(s.saveFeedback))
+	get(g, "/search", s.withLocale(s.showSearch))
+	get(g, "/languages", s.withLocale(s.showLanguages))
 }

@@ -35,6 +35,7 @@ type Server struct {
 	sitemap   *sitemapCache
 
 	missedInFlight atomic.Int32
+	inFlight       sync.Map       // *countingWriter → *http.Request, see accessLog
 	background     sync.WaitGroup // writes that outlive their request
 }
 
@@ -49,10 +50,10 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.votes.clientIP
-	e.Pre(canonicalize)
-	e.Use(
-		middleware.RequestID(),
-		s.accessLog(),
+	// Before routing, so that redirects, 404s and 405s get them too.
+	e.Pre(
+		requestID,
+		s.accessLog,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{
 			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 				s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
@@ -60,6 +61,9 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 			},
 		}),
 		s.securityHeaders,
+		canonicalize,
+	)
+	e.Use(
 		middleware.BodyLimit(maxBody),
 		s.crossOrigin,
 		middleware.GzipWithConfig(middleware.GzipConfig{

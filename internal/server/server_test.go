@@ -36,7 +36,12 @@ var sharedSite *Site
 
 func newTestServer(t *testing.T, mutate ...func(*config.Config)) *testServer {
 	t.Helper()
-	log := slog.New(slog.DiscardHandler)
+	return newTestServerLog(t, slog.New(slog.DiscardHandler), mutate...)
+}
+
+// newTestServerLog is newTestServer with the server's logger.
+func newTestServerLog(t *testing.T, log *slog.Logger, mutate ...func(*config.Config)) *testServer {
+	t.Helper()
 	if sharedSite == nil {
 		site, err := LoadSite(locales.FS, articles.FS, log)
 		if err != nil {
@@ -52,6 +57,10 @@ func newTestServer(t *testing.T, mutate ...func(*config.Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Canonical and sitemap URLs and the trusted origin are the test
+	// server's, unless a test asks for another base URL.
+	ts := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	cfg.RateLimit = 1000
 	for _, m := range mutate {
 		m(&cfg)
@@ -61,9 +70,6 @@ func newTestServer(t *testing.T, mutate ...func(*config.Config)) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Canonical and sitemap URLs and the trusted origin are the test server's.
-	ts := httptest.NewUnstartedServer(nil)
-	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	srv := New(cfg, log, st, as, sharedSite)
 	ts.Config.Handler = srv.Handler()
 	ts.Start()

@@ -76,11 +76,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, asCorrupt(path, fmt.Errorf("store: open %s: %w", path, err))
+	}
+	if err := quickCheck(ctx, w, path); err != nil {
+		w.Close()
+		return nil, err
 	}
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
-		return nil, err
+		return nil, asCorrupt(path, err)
 	}
 	r, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
