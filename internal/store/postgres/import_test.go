@@ -15,7 +15,9 @@ import (
 
 // TestImportCoversSchema fails when a table or a column is added to the
 // SQLite schema without telling ImportSQLite how to copy it.
+// It runs with the PostgreSQL suite, as CI does.
 func TestImportCoversSchema(t *testing.T) {
+	testDatabase(t) // skips without a PostgreSQL server
 	path := filepath.Join(t.TempDir(), "hc.db")
 	s, err := store.Open(context.Background(), path)
 	if err != nil {
