@@ -9,6 +9,7 @@ import (
 
 	"helpcenter/internal/config"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/postgres"
 )
 
 // backup copies the live database to a new file:
@@ -25,6 +26,9 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	cfg, err := config.Parse(args[:len(args)-1], getenv)
 	if err != nil {
 		return err
+	}
+	if postgres.IsURL(cfg.DB) {
+		return errors.New("backup: the database is PostgreSQL: use pg_dump (see README.md)")
 	}
 	n, err := store.Backup(ctx, cfg.DB, dest)
 	if err != nil {

@@ -55,8 +55,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = export(ctx, args, getenv, stdout)
 	case "backup":
 		err = backup(ctx, args, getenv, stdout)
+	case "migrate-data":
+		err = migrateData(ctx, args, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes or backup <file>", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file> or migrate-data", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)
@@ -100,7 +102,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DB)
+	st, err := openDB(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -111,7 +113,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Info("database closed")
 	}()
 
-	st.LimitSize(cfg.MaxDBSize, log)
+	// The size limit guards the disk a SQLite file lives on; PostgreSQL
+	// has its own quotas and monitoring.
+	if sq, ok := st.(*store.Store); ok {
+		sq.LimitSize(cfg.MaxDBSize, log)
+	} else if cfg.MaxDBSize > 0 {
+		log.Warn("HELPCENTER_MAX_DB_SIZE applies to SQLite only; ignored for PostgreSQL")
+	}
 
 	srv := server.New(cfg, log, st, as, site)
 	if cfg.ContentDir != "" {

@@ -18,6 +18,7 @@ import (
 	"helpcenter/internal/content"
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/postgres"
 )
 
 // check validates the message files and the articles and prints every
@@ -89,10 +90,12 @@ func export(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	if _, err := os.Stat(cfg.DB); err != nil {
-		return fmt.Errorf("export: database %s: %w", cfg.DB, err)
+	if !postgres.IsURL(cfg.DB) {
+		if _, err := os.Stat(cfg.DB); err != nil {
+			return fmt.Errorf("export: database %s: %w", cfg.DB, err)
+		}
 	}
-	st, err := store.Open(ctx, cfg.DB)
+	st, err := openDB(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

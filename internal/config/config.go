@@ -20,7 +20,7 @@ import (
 // Config is every setting of the server.
 type Config struct {
 	Addr           string         // listen address
-	DB             string         // SQLite file
+	DB             string         // SQLite file, or a postgres:// URL
 	BaseURL        string         // public origin for canonical links and the sitemap
 	SiteName       string         // shown in the header and titles
 	LogFormat      string         // text or json
@@ -56,7 +56,7 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 		fs.StringVar(p, name, def, usage+" ($"+env+")")
 	}
 	str(&c.Addr, "addr", ":8080", "listen address")
-	str(&c.DB, "db", "data/helpcenter.db", "SQLite database file (its folder is created)")
+	str(&c.DB, "db", "data/helpcenter.db", "SQLite database file (its folder is created), or a postgres:// URL")
 	str(&c.BaseURL, "base-url", "", "public URL of the site, e.g. https://help.example.com (default: http://localhost + addr)")
 	str(&c.SiteName, "site-name", "Help Center", "site name shown in headers and titles")
 	str(&c.LogFormat, "log-format", "text", "log format: text or json")
@@ -182,18 +182,27 @@ func parseDuration(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-// LogValue lists the settings for the start-up log line. None is secret.
+// LogValue lists the settings for the start-up log line. The only secret
+// a setting can hold, a database password, is masked.
 func (c Config) LogValue() slog.Value {
 	proxies := make([]string, len(c.TrustedProxies))
 	for i, p := range c.TrustedProxies {
 		proxies[i] = p.String()
 	}
 	return slog.GroupValue(
-		slog.String("addr", c.Addr), slog.String("db", c.DB), slog.String("base_url", c.BaseURL),
+		slog.String("addr", c.Addr), slog.String("db", redactURL(c.DB)), slog.String("base_url", c.BaseURL),
 		slog.String("site_name", c.SiteName), slog.String("log_format", c.LogFormat),
 		slog.String("log_level", c.LogLevel.String()), slog.String("content_dir", c.ContentDir),
 		slog.Int("rate_limit", c.RateLimit), slog.String("trusted_proxies", strings.Join(proxies, ",")),
 		slog.Duration("vote_retention", c.VoteRetention), slog.Duration("shutdown_grace", c.ShutdownGrace),
 		slog.Int64("max_db_size", c.MaxDBSize),
 	)
+}
+
+// redactURL masks the password of a database URL; a file path is kept.
+func redactURL(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
 }

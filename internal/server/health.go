@@ -18,7 +18,7 @@ func (s *Server) showHealth(c echo.Context) error {
 // votes, and sends them again once space returns.
 func (s *Server) showReady(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	if err := s.store.Writable(c.Request().Context()); err != nil {
+	if err := s.store.Ping(c.Request().Context()); err != nil {
 		s.log.Warn("readyz: not ready", "err", err)
 		return c.String(http.StatusServiceUnavailable, "not ready: cannot write to the database\n")
 	}

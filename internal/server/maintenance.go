@@ -77,19 +77,30 @@ func (s *Server) PurgeOldData(ctx context.Context) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		now := time.Now()
-		if n, err := s.store.PurgeVotes(ctx, now.Add(-s.cfg.VoteRetention)); err != nil {
-			s.log.Warn("purge votes", "err", err)
-		} else if n > 0 {
-			s.log.Info("purged old votes", "count", n)
-		}
-		if err := s.store.PurgeMissedSearches(ctx, now.Add(-missedSearchRetention)); err != nil {
-			s.log.Warn("purge missed searches", "err", err)
+		// With several instances on one PostgreSQL database, one of them
+		// purges and the others skip the round.
+		if _, err := s.store.Exclusive(ctx, "purge", func(ctx context.Context) error {
+			s.purgeOnce(ctx, time.Now())
+			return nil
+		}); err != nil {
+			s.log.Warn("purge", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// purgeOnce deletes what has outlived its retention period as of now.
+func (s *Server) purgeOnce(ctx context.Context, now time.Time) {
+	if n, err := s.store.PurgeVotes(ctx, now.Add(-s.cfg.VoteRetention)); err != nil {
+		s.log.Warn("purge votes", "err", err)
+	} else if n > 0 {
+		s.log.Info("purged old votes", "count", n)
+	}
+	if err := s.store.PurgeMissedSearches(ctx, now.Add(-missedSearchRetention)); err != nil {
+		s.log.Warn("purge missed searches", "err", err)
 	}
 }

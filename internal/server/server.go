@@ -24,7 +24,7 @@ const maxBody = "64K"
 type Server struct {
 	cfg     config.Config
 	log     *slog.Logger
-	store   *store.Store
+	store   store.DB
 	assets  *assets.Set
 	site    atomic.Pointer[Site]
 	echo    *echo.Echo
@@ -41,7 +41,7 @@ type Server struct {
 
 // New wires the echo instance. site is the first content snapshot;
 // SetSite replaces it when the content folder changes.
-func New(cfg config.Config, log *slog.Logger, st *store.Store, as *assets.Set, site *Site) *Server {
+func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site *Site) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, assets: as}
 	s.site.Store(site)
 	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)

@@ -17,7 +17,7 @@ import (
 var ErrFull = errors.New("store: database full")
 
 // minFreeSpace is the free space on the database's file system below
-// which Writable reports the store full: writes, the WAL and checkpoints
+// which Ping reports the store full: writes, the WAL and checkpoints
 // are about to fail, so a load balancer should hear it first.
 const minFreeSpace = 8 << 20
 
@@ -134,13 +134,13 @@ func (s *Store) isDiskFull(err error) bool {
 	return false
 }
 
-// Writable reports whether a write would be accepted now: the database
-// answers, is under its size limit, its disk has room, and, if a write
+// Ping reports whether the database answers and would accept a write
+// now: it is under its size limit, its disk has room, and, if a write
 // failed for lack of space, a small write succeeds again. /readyz uses it,
 // so an instance that cannot save votes leaves the load balancer and
 // comes back by itself when space returns.
-func (s *Store) Writable(ctx context.Context) error {
-	if err := s.Ping(ctx); err != nil {
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.answers(ctx); err != nil {
 		return err
 	}
 	if err := s.checkSize(ctx); err != nil {

@@ -39,8 +39,8 @@ func TestSizeLimit(t *testing.T) {
 	if n := s.RefusedWrites(); n != 2 {
 		t.Errorf("RefusedWrites = %d, want 2", n)
 	}
-	if err := s.Writable(ctx); !errors.Is(err, ErrFull) {
-		t.Errorf("Writable over the limit: %v", err)
+	if err := s.Ping(ctx); !errors.Is(err, ErrFull) {
+		t.Errorf("Ping over the limit: %v", err)
 	}
 	if tallies, err := s.Tallies(ctx); err != nil || len(tallies) != 1 || tallies[0].NotHelpful != 100 {
 		t.Errorf("reading over the limit: %v %v", tallies, err)
@@ -56,8 +56,8 @@ func TestSizeLimit(t *testing.T) {
 	if err := s.SaveVote(ctx, bigVote(1001)); err != nil {
 		t.Fatalf("vote after the purge: %v", err)
 	}
-	if err := s.Writable(ctx); err != nil {
-		t.Errorf("Writable after the purge: %v", err)
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping after the purge: %v", err)
 	}
 	if !strings.Contains(logs.String(), "back under") {
 		t.Errorf("no log line for the recovery: %q", logs.String())
@@ -101,7 +101,7 @@ func fillDisk(t *testing.T, path string) {
 }
 
 // TestDiskFull on a real full file system: writes fail with ErrFull,
-// reads work, Writable says no; when space returns, Writable says yes by
+// reads work, Ping says no; when space returns, Ping says yes by
 // itself and votes are saved again.
 func TestDiskFull(t *testing.T) {
 	ctx := context.Background()
@@ -125,8 +125,8 @@ func TestDiskFull(t *testing.T) {
 	if !errors.Is(failed, ErrFull) {
 		t.Fatalf("writing to a full disk: %v, want ErrFull", failed)
 	}
-	if err := s.Writable(ctx); !errors.Is(err, ErrFull) {
-		t.Errorf("Writable on a full disk: %v", err)
+	if err := s.Ping(ctx); !errors.Is(err, ErrFull) {
+		t.Errorf("Ping on a full disk: %v", err)
 	}
 	if _, err := s.Tallies(ctx); err != nil {
 		t.Errorf("reading on a full disk: %v", err)
@@ -135,8 +135,8 @@ func TestDiskFull(t *testing.T) {
 		t.Error("the refused write is not counted")
 	}
 	os.Remove(filler)
-	if err := s.Writable(ctx); err != nil {
-		t.Fatalf("Writable after space returned: %v", err)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("Ping after space returned: %v", err)
 	}
 	if err := s.SaveVote(ctx, bigVote(5000)); err != nil {
 		t.Errorf("vote after space returned: %v", err)

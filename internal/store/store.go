@@ -113,8 +113,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Ping reports whether the database answers, for /readyz.
-func (s *Store) Ping(ctx context.Context) error {
+// answers reports whether the database answers a query.
+func (s *Store) answers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	var one int
@@ -133,4 +133,11 @@ func (s *Store) Close() error {
 		s.closeErr = errors.Join(s.read.Close(), s.checkpoint.Close(), s.write.Close())
 	})
 	return s.closeErr
+}
+
+// Exclusive runs fn and reports that it ran. One process owns a SQLite
+// file, so there is no other instance to leave the job to; the PostgreSQL
+// store runs fn only where no other instance is running the same job.
+func (s *Store) Exclusive(ctx context.Context, job string, fn func(context.Context) error) (bool, error) {
+	return true, fn(ctx)
 }
