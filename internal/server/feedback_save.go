@@ -100,6 +100,7 @@ func (s *Server) saveFeedback(c echo.Context) error {
 	})
 	if errors.Is(err, store.ErrFull) {
 		s.log.Warn("feedback: database full, vote refused", "article", a.Slug, "locale", loc.Code, "err", err)
+		c.Response().Header().Set("Retry-After", "300")
 		// Shown where the reader was: under the question, or the reasons.
 		field := "helpful"
 		if in.Helpful == "no" && step == "reason" {

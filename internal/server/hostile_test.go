@@ -238,7 +238,12 @@ func TestHostileInput(t *testing.T) {
 	for _, e := range append(logs.entries("panic"), logs.entries("request failed")...) {
 		t.Errorf("log: %v", e)
 	}
-	t.Logf("%d hostile requests; statuses %v", len(cases), statuses)
+	kinds := map[string]int{}
+	for _, hc := range cases {
+		kind, _, _ := strings.Cut(hc.name, " ")
+		kinds[kind]++
+	}
+	t.Logf("%d hostile requests %v; statuses %v", len(cases), kinds, statuses)
 }
 
 // isLocalRedirect accepts a path on this site: one slash, then not a
