@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -107,6 +108,9 @@ func (s *Server) saveFeedback(c echo.Context) error {
 			field = "reason"
 		}
 		return fail(http.StatusServiceUnavailable, field, "error.storage_full_text")
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		return err // the reader left; the vote may still be committed
 	}
 	if err != nil {
 		s.log.Error("feedback: save vote", "article", a.Slug, "locale", loc.Code, "err", err)

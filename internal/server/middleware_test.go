@@ -239,10 +239,15 @@ func TestWrongMethodIs405(t *testing.T) {
 // at Error level.
 func TestClientGoneIsNoServerError(t *testing.T) {
 	ts, logs := newLoggedServer(t)
-	for _, path := range []string{"/en/search?q=backup", "/en/articles/log-out", "/ja/"} {
+	for _, path := range []string{"/en/search?q=backup", "/en/articles/log-out", "/ja/", "POST /en/articles/log-out/feedback"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		req := httptest.NewRequest(http.MethodGet, path, nil).WithContext(ctx)
+		method, path, ok := strings.Cut(path, " ")
+		if !ok {
+			method, path = http.MethodGet, method
+		}
+		req := httptest.NewRequest(method, path, strings.NewReader("helpful=yes")).WithContext(ctx)
+		req.Header.Set("Content-Type", formType)
 		req.Header.Set("Accept", "text/html")
 		req.Header.Set("X-Request-ID", "gone")
 		ts.srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
