@@ -5,6 +5,7 @@
 //	helpcenter healthcheck   exit 0 if the local server answers /healthz
 //	helpcenter export votes  print every vote as CSV
 //	helpcenter backup <file> copy the live database to file, consistently
+//	helpcenter staff ...     add, list, passwd, remove back-office accounts
 package main
 
 import (
@@ -57,8 +58,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = backup(ctx, args, getenv, stdout)
 	case "migrate-data":
 		err = migrateData(ctx, args, stdout)
+	case "staff":
+		err = staffCmd(ctx, args, getenv, os.Stdin, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file> or migrate-data", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file>, migrate-data or staff", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)

@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/labstack/echo/v4"
 
+	"helpcenter/internal/admin"
 	"helpcenter/internal/assets"
 )
 
@@ -38,4 +39,12 @@ func (s *Server) routes(e *echo.Echo) {
 	g.POST("/articles/:slug/feedback", s.withLocale(s.saveFeedback))
 	get(g, "/search", s.withLocale(s.showSearch))
 	get(g, "/languages", s.withLocale(s.showLanguages))
+
+	// Back office: /admin, its own route group (internal/admin). Only
+	// engines that implement its store interfaces serve it.
+	if st, ok := s.store.(admin.Store); ok {
+		admin.New(st, s.log, s.assets.URL("css/site.css"), nil).Mount(e)
+	} else {
+		s.log.Warn("back office disabled: the database engine does not implement it yet")
+	}
 }

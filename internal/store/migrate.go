@@ -34,6 +34,42 @@ var migrations = []string{
 		count  INTEGER NOT NULL,
 		PRIMARY KEY (day, locale, query)
 	) WITHOUT ROWID;`,
+	// --- back office (admin) ---
+	// 3: staff accounts. password is an argon2id PHC string.
+	`CREATE TABLE staff (
+		email      TEXT NOT NULL PRIMARY KEY,
+		role       TEXT NOT NULL CHECK (role IN ('admin', 'agent')),
+		password   TEXT NOT NULL,
+		created_at TEXT NOT NULL,
+		updated_at TEXT NOT NULL
+	);`,
+	// 4: staff sessions; only the SHA-256 of the cookie's token is kept.
+	`CREATE TABLE staff_sessions (
+		token_hash TEXT NOT NULL PRIMARY KEY,
+		email      TEXT NOT NULL REFERENCES staff (email) ON DELETE CASCADE,
+		created_at TEXT NOT NULL,
+		seen_at    TEXT NOT NULL
+	);`,
+	// 5: every state change made by staff: who, what, when.
+	`CREATE TABLE audit_log (
+		id     INTEGER PRIMARY KEY,
+		at     TEXT NOT NULL,
+		actor  TEXT NOT NULL,
+		action TEXT NOT NULL,
+		detail TEXT NOT NULL DEFAULT ''
+	);`,
+	// 6: triage of the comments left with a "No" vote, keyed like the vote.
+	`CREATE TABLE comment_triage (
+		reader     TEXT NOT NULL,
+		article    TEXT NOT NULL,
+		locale     TEXT NOT NULL,
+		state      TEXT NOT NULL CHECK (state IN ('new', 'planned', 'done', 'dismissed')),
+		note       TEXT NOT NULL DEFAULT '',
+		updated_by TEXT NOT NULL,
+		updated_at TEXT NOT NULL,
+		PRIMARY KEY (reader, article, locale)
+	) WITHOUT ROWID;`,
+	// --- end back office ---
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
