@@ -76,4 +76,3 @@ func (h *Handler) searchesCSV(c echo.Context) error {
 	}
 	return writeCSV(c, "missed-searches.csv", []string{"language", "query", "count", "last_seen"}, out)
 }
-

@@ -73,10 +73,10 @@ type Dashboard struct {
 
 // Comment is one row of the triage queue.
 type Comment struct {
-	Key                            string // reader|article|locale, to post back
-	Article, Locale, Dir           string
-	Reason, Text, Date, State      string
-	Note, UpdatedBy                string
+	Key                       string // reader|article|locale, to post back
+	Article, Locale, Dir      string
+	Reason, Text, Date, State string
+	Note, UpdatedBy           string
 }
 
 // Comments is the triage queue.
