@@ -70,6 +70,7 @@ func (h *Handler) Mount(e *echo.Echo) {
 
 	s := g.Group("", h.requireSession)
 	s.POST("/logout", h.logout)
+	s.GET("", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/admin/") })
 	s.GET("/", h.showDashboard)
 	s.GET("/dashboard.csv", h.dashboardCSV)
 	s.GET("/comments", h.showComments)

@@ -14,7 +14,7 @@ import (
 	view "helpcenter/web/admin"
 )
 
-const maxComments = 500
+const maxComments = 200
 
 func parseState(c echo.Context) (string, error) {
 	st := c.QueryParam("state")

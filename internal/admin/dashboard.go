@@ -23,7 +23,7 @@ var periods = []struct {
 	value string
 	label string
 	days  int
-}{{"30", "Last 30 days", 30}, {"7", "Last 7 days", 7}, {"90", "Last 90 days", 90}, {"365", "Last year", 365}}
+}{{"30", "Last 30 days", 30}, {"7", "Last 7 days", 7}, {"90", "Last 90 days", 90}}
 
 // dashQuery is the dashboard's filters, parsed and checked.
 type dashQuery struct {

@@ -3,7 +3,6 @@ package admin
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -11,6 +10,9 @@ import (
 	"helpcenter/internal/i18n"
 	view "helpcenter/web/admin"
 )
+
+// maxMissed bounds the list to the searches worth acting on.
+const maxMissed = 300
 
 // missed sums the last 30 days of missed searches per language and query.
 func (h *Handler) missed(c echo.Context) ([]view.Missed, string, error) {
@@ -22,33 +24,19 @@ func (h *Handler) missed(c echo.Context) ([]view.Missed, string, error) {
 		}
 		locale = loc.Code
 	}
-	ms, err := h.db.MissedSearches(c.Request().Context(), h.now().AddDate(0, 0, -30))
+	ms, err := h.db.TopMissedSearches(c.Request().Context(), h.now().AddDate(0, 0, -30), locale, maxMissed)
 	if err != nil {
 		return nil, "", err
 	}
-	type key struct{ locale, query string }
-	idx := map[key]int{}
 	var out []view.Missed
 	for _, m := range ms {
-		if locale != "" && m.Locale != locale {
-			continue
+		dir, slug := "ltr", m.Locale
+		if l, ok := i18n.Lookup(m.Locale); ok {
+			dir, slug = l.Dir, l.Slug
 		}
-		k := key{m.Locale, m.Query}
-		i, ok := idx[k]
-		if !ok {
-			dir, slug := "ltr", m.Locale
-			if l, ok := i18n.Lookup(m.Locale); ok {
-				dir, slug = l.Dir, l.Slug
-			}
-			idx[k] = len(out)
-			out = append(out, view.Missed{Locale: m.Locale, Dir: dir, Query: m.Query,
-				TryHref: "/" + slug + "/search?" + url.Values{"q": {m.Query}}.Encode()})
-			i = len(out) - 1
-		}
-		out[i].Count += m.Count
-		out[i].LastSeen = max(out[i].LastSeen, m.Day)
+		out = append(out, view.Missed{Locale: m.Locale, Dir: dir, Query: m.Query, Count: m.Count, LastSeen: m.Day,
+			TryHref: "/" + slug + "/search?" + url.Values{"q": {m.Query}}.Encode()})
 	}
-	slices.SortStableFunc(out, func(a, b view.Missed) int { return b.Count - a.Count })
 	return out, locale, nil
 }
 

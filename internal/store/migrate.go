@@ -69,6 +69,25 @@ var migrations = []string{
 		updated_at TEXT NOT NULL,
 		PRIMARY KEY (reader, article, locale)
 	) WITHOUT ROWID;`,
+	// 7: daily rollups of votes for the dashboard, kept in the vote's own
+	// transaction: a vote counts on the day of its latest answer, and a
+	// changed vote moves its count from its old (day, helpful, reason).
+	`CREATE TABLE vote_days (
+		day     TEXT    NOT NULL,
+		article TEXT    NOT NULL,
+		locale  TEXT    NOT NULL,
+		helpful INTEGER NOT NULL,
+		reason  TEXT    NOT NULL,
+		count   INTEGER NOT NULL,
+		PRIMARY KEY (day, article, locale, helpful, reason)
+	) WITHOUT ROWID;`,
+	// 8: the rollups of the votes already there.
+	`INSERT INTO vote_days (day, article, locale, helpful, reason, count)
+		SELECT substr(updated_at, 1, 10), article, locale, helpful, reason, COUNT(*)
+		FROM votes GROUP BY 1, 2, 3, 4, 5;`,
+	// 9: the triage queue reads the newest "No" votes with a comment. A
+	// partial index holds only those, so other votes never write to it.
+	`CREATE INDEX votes_comments ON votes (updated_at) WHERE helpful = 0 AND comment != '';`,
 	// --- end back office ---
 }
 

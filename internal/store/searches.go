@@ -77,3 +77,25 @@ func (s *Store) PurgeMissedSearches(ctx context.Context, before time.Time) error
 	}
 	return nil
 }
+
+// TopMissedSearches sums the counts since a day per language and query,
+// optionally for one language, most frequent first, at most limit rows.
+// Day is the latest day the search was seen.
+func (s *Store) TopMissedSearches(ctx context.Context, since time.Time, locale string, limit int) ([]MissedSearch, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT MAX(day), locale, query, SUM(count) AS n FROM missed_searches
+		WHERE day >= ? AND (? = '' OR locale = ?) GROUP BY locale, query ORDER BY n DESC, locale, query LIMIT ?`,
+		since.UTC().Format(time.DateOnly), locale, locale, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: top missed searches: %w", err)
+	}
+	defer rows.Close()
+	var out []MissedSearch
+	for rows.Next() {
+		var m MissedSearch
+		if err := rows.Scan(&m.Day, &m.Locale, &m.Query, &m.Count); err != nil {
+			return nil, fmt.Errorf("store: top missed searches: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

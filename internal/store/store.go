@@ -29,6 +29,7 @@ type Store struct {
 	cap    capacity
 
 	upsertVote *sql.Stmt // prepared on the write connection
+	rollup     rollupStmts // rollups.go, also on the write connection
 
 	checkpoint    *sql.DB // one connection that copies the WAL into the database
 	stop, stopped chan struct{}
@@ -103,7 +104,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	cp.SetMaxOpenConns(1)
 	s := &Store{write: w, read: r, path: path, checkpoint: cp, stop: make(chan struct{}), stopped: make(chan struct{})}
-	if s.upsertVote, err = w.PrepareContext(ctx, upsertVote); err != nil {
+	if s.upsertVote, err = w.PrepareContext(ctx, upsertVote); err == nil {
+		err = s.rollup.prepare(ctx, w)
+	}
+	if err != nil {
 		w.Close()
 		r.Close()
 		return nil, fmt.Errorf("store: prepare: %w", err)
@@ -129,6 +133,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		<-s.stopped
 		s.upsertVote.Close()
+		s.rollup.close()
 		_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		s.closeErr = errors.Join(s.read.Close(), s.checkpoint.Close(), s.write.Close())
 	})

@@ -36,17 +36,18 @@ type Feedback interface {
 	VoteTrend(ctx context.Context, since time.Time, article, locale string) ([]DayCount, error)
 	Comments(ctx context.Context, state string, limit int) ([]Comment, error)
 	SetTriage(ctx context.Context, c Comment, now time.Time) error
+	TopMissedSearches(ctx context.Context, since time.Time, locale string, limit int) ([]MissedSearch, error)
 }
 
 var _ Feedback = (*Store)(nil)
 
-// VoteStats counts the votes changed since a time, per article and
+// VoteStats counts, from the daily rollups, the votes changed since a day, per article and
 // language, optionally for one language only.
 func (s *Store) VoteStats(ctx context.Context, since time.Time, locale string) ([]VoteStat, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, helpful, reason, COUNT(*) FROM votes
-		WHERE updated_at >= ? AND (? = '' OR locale = ?)
-		GROUP BY article, locale, helpful, reason ORDER BY article, locale`,
-		since.UTC().Format(time.RFC3339), locale, locale)
+	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, helpful, reason, SUM(count) FROM vote_days
+		WHERE day >= ? AND (? = '' OR locale = ?)
+		GROUP BY article, locale, helpful, reason HAVING SUM(count) > 0 ORDER BY article, locale`,
+		rollupSince(since), locale, locale)
 	if err != nil {
 		return nil, fmt.Errorf("store: vote stats: %w", err)
 	}
@@ -77,11 +78,10 @@ func (s *Store) VoteStats(ctx context.Context, since time.Time, locale string) (
 // language or ("" for either) all of them. A changed vote counts on the
 // day of its latest answer.
 func (s *Store) VoteTrend(ctx context.Context, since time.Time, article, locale string) ([]DayCount, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT substr(updated_at, 1, 10) AS day,
-		SUM(helpful), SUM(1 - helpful) FROM votes
-		WHERE updated_at >= ? AND (? = '' OR article = ?) AND (? = '' OR locale = ?)
+	rows, err := s.read.QueryContext(ctx, `SELECT day, SUM(helpful * count), SUM((1 - helpful) * count) FROM vote_days
+		WHERE day >= ? AND (? = '' OR article = ?) AND (? = '' OR locale = ?)
 		GROUP BY day ORDER BY day`,
-		since.UTC().Format(time.RFC3339), article, article, locale, locale)
+		rollupSince(since), article, article, locale, locale)
 	if err != nil {
 		return nil, fmt.Errorf("store: vote trend: %w", err)
 	}
@@ -100,12 +100,26 @@ func (s *Store) VoteTrend(ctx context.Context, since time.Time, article, locale 
 // Comments returns the comments left with a "No" vote, newest first,
 // optionally in one triage state ("new" includes never triaged).
 func (s *Store) Comments(ctx context.Context, state string, limit int) ([]Comment, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT v.reader, v.article, v.locale, v.reason, v.comment, v.updated_at,
+	// A triaged state is read from the small triage table; "new" and all
+	// walk the partial index of commented "No" votes, newest first.
+	q := `SELECT v.reader, v.article, v.locale, v.reason, v.comment, v.updated_at,
 		COALESCE(t.state, 'new'), COALESCE(t.note, ''), COALESCE(t.updated_by, '')
 		FROM votes v LEFT JOIN comment_triage t
 			ON t.reader = v.reader AND t.article = v.article AND t.locale = v.locale
 		WHERE v.helpful = 0 AND v.comment != '' AND (? = '' OR COALESCE(t.state, 'new') = ?)
-		ORDER BY v.updated_at DESC LIMIT ?`, state, state, limit)
+		ORDER BY v.updated_at DESC LIMIT ?`
+	if state != "" && state != "new" {
+		q = `SELECT v.reader, v.article, v.locale, v.reason, v.comment, v.updated_at, t.state, t.note, t.updated_by
+		FROM comment_triage t JOIN votes v
+			ON v.reader = t.reader AND v.article = t.article AND v.locale = t.locale
+		WHERE v.helpful = 0 AND v.comment != '' AND ? = ? AND t.state = ?
+		ORDER BY v.updated_at DESC LIMIT ?`
+	}
+	args := []any{state, state, limit}
+	if state != "" && state != "new" {
+		args = []any{state, state, state, limit}
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: comments: %w", err)
 	}

@@ -37,8 +37,15 @@ func (s *Store) SaveVote(ctx context.Context, v Vote) error {
 	err := s.grow(ctx, func(tx *sql.Tx) error {
 		// The statement was prepared on the one write connection, so the
 		// transaction reuses it instead of parsing the SQL again.
-		_, err := tx.Stmt(s.upsertVote).Exec(v.Reader, v.Article, v.Locale, helpful, v.Reason, v.Comment, now, now)
-		return err
+		// The daily rollup moves in the same transaction (rollups.go).
+		before, err := s.rollup.previous(tx, v)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Stmt(s.upsertVote).Exec(v.Reader, v.Article, v.Locale, helpful, v.Reason, v.Comment, now, now); err != nil {
+			return err
+		}
+		return s.rollup.move(tx, v, before, now)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save vote: %w", err)
@@ -143,8 +150,10 @@ func (s *Store) PurgeVotes(ctx context.Context, before time.Time) (int64, error)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		if n, err = res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return rebuildRollups(tx, rollupSince(before))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store: purge votes: %w", err)

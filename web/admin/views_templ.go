@@ -1317,7 +1317,7 @@ func SearchesPage(v Searches) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 100, "\">Download as CSV</a></p><table><caption>Searches that found nothing, last 30 days</caption> <thead><tr><th scope=\"col\">Search</th><th scope=\"col\">Language</th><th scope=\"col\">Count</th><th scope=\"col\">Last seen</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 100, "\">Download as CSV</a></p><table><caption>The 300 most frequent searches that found nothing, last 30 days</caption> <thead><tr><th scope=\"col\">Search</th><th scope=\"col\">Language</th><th scope=\"col\">Count</th><th scope=\"col\">Last seen</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
