@@ -83,4 +83,3 @@ func rebuildRollups(tx *sql.Tx, from string) error {
 
 // rollupSince is the first day of a period, as vote_days spells it.
 func rollupSince(since time.Time) string { return since.UTC().Format(time.DateOnly) }
-

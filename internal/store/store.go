@@ -28,7 +28,7 @@ type Store struct {
 	path   string
 	cap    capacity
 
-	upsertVote *sql.Stmt // prepared on the write connection
+	upsertVote *sql.Stmt   // prepared on the write connection
 	rollup     rollupStmts // rollups.go, also on the write connection
 
 	checkpoint    *sql.DB // one connection that copies the WAL into the database
