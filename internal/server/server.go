@@ -14,6 +14,7 @@ import (
 
 	"helpcenter/internal/assets"
 	"helpcenter/internal/config"
+	"helpcenter/internal/pagecache"
 	"helpcenter/internal/store"
 )
 
@@ -30,6 +31,7 @@ type Server struct {
 	echo    *echo.Echo
 	votes   *voteLimiter
 	popular popularCache
+	pages   *pagecache.Cache
 
 	sitemapMu sync.Mutex
 	sitemap   *sitemapCache
@@ -42,7 +44,7 @@ type Server struct {
 // New wires the echo instance. site is the first content snapshot;
 // SetSite replaces it when the content folder changes.
 func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site *Site) *Server {
-	s := &Server{cfg: cfg, log: log, store: st, assets: as}
+	s := &Server{cfg: cfg, log: log, store: st, assets: as, pages: pagecache.New(cfg.PageCache)}
 	s.site.Store(site)
 	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
 	e := echo.New()
@@ -69,11 +71,13 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 		middleware.GzipWithConfig(middleware.GzipConfig{
 			Level:     5,
 			MinLength: 1024,
-			// Assets and the sitemap come precompressed; posts answer
-			// with a redirect or a few bytes of JSON.
+			// Assets, the sitemap and the cached pages come
+			// precompressed; posts answer with a redirect or a few bytes
+			// of JSON.
 			Skipper: func(c echo.Context) bool {
 				p := c.Request().URL.Path
-				return c.Request().Method == http.MethodPost || p == "/sitemap.xml" || strings.HasPrefix(p, assets.Prefix)
+				return c.Request().Method == http.MethodPost || p == "/sitemap.xml" || strings.HasPrefix(p, assets.Prefix) ||
+					cachedRoutes[c.Path()]
 			},
 		}),
 	)
@@ -92,8 +96,13 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // Site returns the current content snapshot.
 func (s *Server) Site() *Site { return s.site.Load() }
 
-// SetSite swaps in a newly loaded content snapshot.
-func (s *Server) SetSite(site *Site) { s.site.Store(site) }
+// SetSite swaps in a newly loaded content snapshot and empties the page
+// cache, in that order: a page rendered from the old snapshot can only
+// land in the old cache.
+func (s *Server) SetSite(site *Site) {
+	s.site.Store(site)
+	s.pages.Reset()
+}
 
 // get routes GET and HEAD to h: echo v4 answers HEAD with 405 otherwise.
 func get(r interface {
