@@ -33,11 +33,14 @@ type Server struct {
 	popular popularCache
 	pages   *pagecache.Cache
 
+	security http.Header                 // see frame
+	cop      *http.CrossOriginProtection // see crossOrigin
+
 	sitemapMu sync.Mutex
 	sitemap   *sitemapCache
 
 	missedInFlight atomic.Int32
-	inFlight       sync.Map       // *countingWriter → *http.Request, see accessLog
+	inFlight       requestSet     // see frame and InFlight
 	background     sync.WaitGroup // writes that outlive their request
 }
 
@@ -46,6 +49,11 @@ type Server struct {
 func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site *Site) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, assets: as, pages: pagecache.New(cfg.PageCache)}
 	s.site.Store(site)
+	s.security = securityHeaderValues(strings.HasPrefix(cfg.BaseURL, "https://"))
+	s.cop = http.NewCrossOriginProtection()
+	if err := s.cop.AddTrustedOrigin(cfg.BaseURL); err != nil {
+		log.Warn("cross-origin protection: base URL not trusted", "base_url", cfg.BaseURL, "err", err)
+	}
 	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
 	e := echo.New()
 	e.HideBanner = true
@@ -53,20 +61,16 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.votes.clientIP
 	// Before routing, so that redirects, 404s and 405s get them too.
-	e.Pre(
-		requestID,
-		s.accessLog,
-		middleware.RecoverWithConfig(middleware.RecoverConfig{
-			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-				s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
-				return err
+	e.Pre(s.frame, canonicalize)
+	e.Use(
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+			Limit: maxBody,
+			// GET and HEAD bodies are never read.
+			Skipper: func(c echo.Context) bool {
+				m := c.Request().Method
+				return m == http.MethodGet || m == http.MethodHead
 			},
 		}),
-		s.securityHeaders,
-		canonicalize,
-	)
-	e.Use(
-		middleware.BodyLimit(maxBody),
 		s.crossOrigin,
 		middleware.GzipWithConfig(middleware.GzipConfig{
 			Level:     5,

@@ -34,13 +34,13 @@ type testServer struct {
 // sharedSite is loaded once: building it is the slow part of start-up.
 var sharedSite *Site
 
-func newTestServer(t *testing.T, mutate ...func(*config.Config)) *testServer {
+func newTestServer(t testing.TB, mutate ...func(*config.Config)) *testServer {
 	t.Helper()
 	return newTestServerLog(t, slog.New(slog.DiscardHandler), mutate...)
 }
 
 // newTestServerLog is newTestServer with the server's logger.
-func newTestServerLog(t *testing.T, log *slog.Logger, mutate ...func(*config.Config)) *testServer {
+func newTestServerLog(t testing.TB, log *slog.Logger, mutate ...func(*config.Config)) *testServer {
 	t.Helper()
 	if sharedSite == nil {
 		site, err := LoadSite(locales.FS, articles.FS, log)
