@@ -18,13 +18,17 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"helpcenter/articles"
 	"helpcenter/internal/assets"
+
 	"helpcenter/internal/config"
 	"helpcenter/internal/server"
+	"helpcenter/internal/store"
 	"helpcenter/locales"
 	"helpcenter/static"
 )
@@ -89,19 +93,45 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log := newLogger(cfg, stderr)
 	log.Info("starting", "config", cfg)
 
+	// The three independent loads run side by side; the search index is
+	// built after them, in the background, while pages are served.
 	lfs, afs := contentFS(cfg.ContentDir)
-	site, err := server.LoadSite(lfs, afs, log)
-	if err != nil {
+	var (
+		site   *server.Site
+		phases []server.Phase
+		as     *assets.Set
+		st     store.DB
+		took   = map[string]time.Duration{}
+		mu     sync.Mutex
+	)
+	timed := func(name string, fn func() error) func() error {
+		return func() error {
+			t := time.Now()
+			err := fn()
+			mu.Lock()
+			took[name] = time.Since(t)
+			mu.Unlock()
+			return err
+		}
+	}
+	var g errgroup.Group
+	g.Go(timed("content", func() (err error) { site, phases, err = server.LoadSiteFast(lfs, afs, log); return err }))
+	g.Go(timed("assets", func() (err error) { as, err = assets.Load(static.FS); return err }))
+	g.Go(timed("database", func() (err error) { st, err = openDB(ctx, cfg.DB); return err }))
+	if err := g.Wait(); err != nil {
+		if st != nil {
+			st.Close()
+		}
 		return err
 	}
-	as, err := assets.Load(static.FS)
-	if err != nil {
-		return err
+	attrs := []any{"total", time.Since(started).Round(time.Millisecond)}
+	for _, p := range phases {
+		attrs = append(attrs, p.Name, p.Took.Round(time.Millisecond))
 	}
-	st, err := openDB(ctx, cfg.DB)
-	if err != nil {
-		return err
+	for _, name := range []string{"content", "assets", "database"} {
+		attrs = append(attrs, name, took[name].Round(time.Millisecond))
 	}
+	log.Info("loaded", attrs...)
 	defer func() {
 		if err := st.Close(); err != nil {
 			log.Error("close database", "err", err)

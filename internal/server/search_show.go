@@ -111,7 +111,12 @@ func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer,
 	var seen []string
 	complete = true
 	for i, code := range content.Chain(loc.Code) {
-		hits, _, err := site.Index.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
+		ix, err := site.Index(ctx)
+		if err != nil {
+			s.log.Warn("search index unavailable", "err", err)
+			return out, false
+		}
+		hits, _, err := ix.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
 		if err != nil {
 			s.log.Warn("search failed", "locale", code, "err", err)
 			complete = false
