@@ -4,6 +4,7 @@
 //	helpcenter check         validate articles and message files
 //	helpcenter healthcheck   exit 0 if the local server answers /healthz
 //	helpcenter export votes  print every vote as CSV
+//	helpcenter backup <file> copy the live database to file, consistently
 package main
 
 import (
@@ -55,10 +56,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = healthcheck(ctx, args, getenv)
 	case "export":
 		err = export(ctx, args, getenv, stdout)
+	case "backup":
+		err = backup(ctx, args, getenv, stdout)
 	case "migrate-data":
 		err = migrateData(ctx, args, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes or migrate-data", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file> or migrate-data", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)
@@ -138,6 +141,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		log.Info("database closed")
 	}()
+
+	// The size limit guards the disk a SQLite file lives on; PostgreSQL
+	// has its own quotas and monitoring.
+	if sq, ok := st.(*store.Store); ok {
+		sq.LimitSize(cfg.MaxDBSize, log)
+	} else if cfg.MaxDBSize > 0 {
+		log.Warn("HELPCENTER_MAX_DB_SIZE applies to SQLite only; ignored for PostgreSQL")
+	}
 
 	srv := server.New(cfg, log, st, as, site)
 	if cfg.ContentDir != "" {

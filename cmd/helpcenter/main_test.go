@@ -89,6 +89,48 @@ func vote(addr, article, helpful string) (int, error) {
 	return resp.StatusCode, nil
 }
 
+// voting is a vote load: workers voting as new readers (no cookie, so
+// every vote is a row) until stopped, counting the acknowledged votes.
+type voting struct {
+	mu     sync.Mutex
+	n      int
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func startVoting(addr string, workers int) *voting {
+	v := &voting{}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.cancel = cancel
+	for range workers {
+		v.wg.Add(1)
+		go func() {
+			defer v.wg.Done()
+			for ctx.Err() == nil {
+				if code, err := vote(addr, "log-out", "yes"); err == nil && code == http.StatusSeeOther {
+					v.mu.Lock()
+					v.n++
+					v.mu.Unlock()
+				}
+			}
+		}()
+	}
+	return v
+}
+
+func (v *voting) acked() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.n
+}
+
+// stop ends the load and returns how many votes were acknowledged.
+func (v *voting) stop() int {
+	v.cancel()
+	v.wg.Wait()
+	return v.acked()
+}
+
 // TestGracefulShutdown sends SIGTERM while a request is half sent: the
 // request still completes, new connections are refused, the exit code is 0.
 func TestGracefulShutdown(t *testing.T) {
@@ -187,30 +229,10 @@ func exportVotes(t *testing.T, db string) string {
 func TestKillKeepsAcknowledgedVotes(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "hc.db")
 	p := start(t, db)
-	var (
-		mu    sync.Mutex
-		acked int
-		wg    sync.WaitGroup
-	)
-	ctx, cancel := context.WithCancel(context.Background())
-	for w := 0; w < 8; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				// Every vote comes from a new reader (no cookie), so each is a row.
-				if code, err := vote(p.addr, "log-out", "yes"); err == nil && code == http.StatusSeeOther {
-					mu.Lock()
-					acked++
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	load := startVoting(p.addr, 8)
 	time.Sleep(700 * time.Millisecond)
 	p.cmd.Process.Signal(syscall.SIGKILL)
-	cancel()
-	wg.Wait()
+	acked := load.stop()
 	p.cmd.Wait()
 	if acked == 0 {
 		t.Fatal("no vote was acknowledged")
@@ -223,6 +245,33 @@ func TestKillKeepsAcknowledgedVotes(t *testing.T) {
 		t.Errorf("%d votes acknowledged, %d stored after kill -9", acked, rows)
 	}
 	t.Logf("%d acknowledged, %d stored", acked, rows)
+}
+
+// TestBackupCommand backs up the running server's database while votes
+// pour in; the copy opens and holds at least the votes acknowledged
+// before the backup began.
+func TestBackupCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hc.db")
+	p := start(t, db)
+	load := startVoting(p.addr, 4)
+	time.Sleep(300 * time.Millisecond)
+	before := load.acked()
+	dest := filepath.Join(t.TempDir(), "backup.db")
+	cmd := exec.Command(binary, "backup", dest)
+	cmd.Env = append(os.Environ(), "HELPCENTER_DB="+db)
+	out, err := cmd.CombinedOutput()
+	acked := load.stop()
+	if err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	rows := strings.Count(exportVotes(t, dest), "\n") - 1
+	if rows < before || rows > acked {
+		t.Errorf("the copy holds %d votes; %d acknowledged before the backup, %d in all", rows, before, acked)
+	}
+	t.Logf("%s; %d votes in the copy (%d acknowledged before it, %d in all)", strings.TrimSpace(string(out)), rows, before, acked)
+	if err := exec.Command(binary, "backup", dest).Run(); err == nil {
+		t.Error("backup overwrote an existing file")
+	}
 }
 
 func TestHealthcheckCommand(t *testing.T) {

@@ -30,6 +30,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	VoteRetention  time.Duration  // votes untouched this long are deleted
 	ShutdownGrace  time.Duration  // time in-flight requests get to finish on SIGTERM
+	MaxDBSize      int64          // bytes of data above which writes are refused; 0: no limit
 	PageCache      uint64         // bytes of rendered pages kept in memory; 0 turns the cache off
 	MetricsAddr    string         // listen address of the Prometheus metrics; empty turns them off
 }
@@ -43,12 +44,11 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	fs := flag.NewFlagSet("helpcenter serve", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	var (
-		c         Config
-		level     string
-		proxies   string
-		retain    string
-		shutdown  string
-		pageCache string
+		c        Config
+		level    string
+		proxies  string
+		retain   string
+		shutdown string
 	)
 	str := func(p *string, name, def, usage string) {
 		env := envPrefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
@@ -69,6 +69,8 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	str(&proxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted")
 	str(&retain, "vote-retention", "730d", "how long votes are kept after their last change (e.g. 730d, 4380h)")
 	str(&shutdown, "shutdown-grace", "20s", "how long in-flight requests may run after SIGTERM")
+	var maxDB, pageCache string
+	str(&maxDB, "max-db-size", "0", "database size above which votes are refused with 503 while pages are served (e.g. 2GB); 0: no limit")
 	str(&pageCache, "page-cache", "64MB", "memory for rendered pages (e.g. 64MB, 256MB; 0 turns the cache off)")
 	str(&c.MetricsAddr, "metrics-addr", "", "listen address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: off)")
 	if err := fs.Parse(args); err != nil {
@@ -145,8 +147,13 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	if c.ShutdownGrace, err = parseDuration(shutdown); err != nil || c.ShutdownGrace <= 0 {
 		bad("shutdown_grace", "%q: want a positive duration such as 20s", shutdown)
 	}
-	if c.PageCache, err = parseBytes(pageCache); err != nil {
+	if c.MaxDBSize, err = parseSize(maxDB); err != nil {
+		bad("max_db_size", "%q: want a size such as 500MB or 2GB, or 0", maxDB)
+	}
+	if n, err := parseSize(pageCache); err != nil {
 		bad("page_cache", "%q: want a size such as 64MB or 0", pageCache)
+	} else {
+		c.PageCache = uint64(n)
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
@@ -156,22 +163,22 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
-// parseBytes reads a size: a number of bytes with an optional KB, MB or
-// GB suffix (powers of 1024; KiB, MiB and GiB are accepted too).
-func parseBytes(s string) (uint64, error) {
-	s = strings.TrimSpace(strings.ToUpper(s))
-	mult := uint64(1)
+// parseSize reads a byte count with an optional KB, MB or GB suffix
+// (powers of 1000) or KiB, MiB or GiB (powers of 1024).
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	mult := int64(1)
 	for _, u := range []struct {
 		suffix string
-		mult   uint64
-	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}} {
 		if n, ok := strings.CutSuffix(s, u.suffix); ok {
 			s, mult = strings.TrimSpace(n), u.mult
 			break
 		}
 	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	if err != nil || n > (1<<40)/mult {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > (1<<62)/mult {
 		return 0, fmt.Errorf("bad size %q", s)
 	}
 	return n * mult, nil
@@ -202,7 +209,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()), slog.String("content_dir", c.ContentDir),
 		slog.Int("rate_limit", c.RateLimit), slog.String("trusted_proxies", strings.Join(proxies, ",")),
 		slog.Duration("vote_retention", c.VoteRetention), slog.Duration("shutdown_grace", c.ShutdownGrace),
-		slog.Uint64("page_cache", c.PageCache), slog.String("metrics_addr", c.MetricsAddr),
+		slog.Int64("max_db_size", c.MaxDBSize), slog.Uint64("page_cache", c.PageCache), slog.String("metrics_addr", c.MetricsAddr),
 	)
 }
 

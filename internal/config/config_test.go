@@ -61,6 +61,7 @@ func TestValidation(t *testing.T) {
 		"HELPCENTER_CONTENT_DIR":     "/does/not/exist",
 		"HELPCENTER_VOTE_RETENTION":  "1h",
 		"HELPCENTER_SITE_NAME":       strings.Repeat("x", 81),
+		"HELPCENTER_MAX_DB_SIZE":     "lots",
 	}
 	for name, value := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -72,5 +73,19 @@ func TestValidation(t *testing.T) {
 	}
 	if _, err := Parse([]string{"extra"}, env(nil)); err == nil {
 		t.Error("a stray argument was accepted")
+	}
+}
+
+func TestMaxDBSize(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "1048576": 1 << 20, "500MB": 500e6, "2GB": 2e9, "1 GiB": 1 << 30, "64KiB": 64 << 10} {
+		c, err := Parse(nil, env(map[string]string{"HELPCENTER_MAX_DB_SIZE": in}))
+		if err != nil || c.MaxDBSize != want {
+			t.Errorf("%q: %d, %v; want %d", in, c.MaxDBSize, err, want)
+		}
+	}
+	for _, in := range []string{"-1", "2TB", "1.5GB", "99999999999GB"} {
+		if _, err := Parse(nil, env(map[string]string{"HELPCENTER_MAX_DB_SIZE": in})); err == nil {
+			t.Errorf("%q accepted", in)
+		}
 	}
 }

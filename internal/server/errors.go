@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -23,7 +24,12 @@ var errorMessages = map[int][2]string{
 	http.StatusRequestEntityTooLarge: {"error.too_large_title", "error.too_large_text"},
 	http.StatusTooManyRequests:       {"error.too_many_title", "error.too_many_text"},
 	http.StatusInternalServerError:   {"error.server_title", "error.server_text"},
+	http.StatusServiceUnavailable:    {"error.unavailable_title", "error.unavailable_text"},
 }
+
+// statusClientClosed is logged for requests whose client left before the
+// answer (nginx's 499).
+const statusClientClosed = 499
 
 // publicError is an error whose localized text is meant for the reader,
 // such as a feedback validation message.
@@ -40,6 +46,14 @@ func (e *publicError) Error() string { return e.text }
 // language as an HTML page, JSON for the page's script, or plain text.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The reader went away (closed the tab, lost the network): there
+		// is no one to answer and nothing wrong with the server. 499 is
+		// the status proxies log for this; nothing is sent.
+		c.Response().Status = statusClientClosed
+		s.log.Debug("client went away", "method", c.Request().Method, "path", c.Request().URL.Path)
 		return
 	}
 	status := http.StatusInternalServerError
@@ -77,8 +91,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
-	if status == http.StatusTooManyRequests {
+	switch status {
+	case http.StatusTooManyRequests:
 		h.Set("Retry-After", "60")
+	case http.StatusServiceUnavailable:
+		h.Set("Retry-After", "300")
 	}
 	accept := c.Request().Header.Get("Accept")
 	switch {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -91,10 +92,26 @@ func (s *Server) saveFeedback(c echo.Context) error {
 	if !s.votes.allow(reader, c.RealIP()) {
 		return &publicError{status: http.StatusTooManyRequests, text: loc.T("feedback.error_rate_limited")}
 	}
+	if !s.votes.allowComment(c.RealIP(), len(in.Comment)) {
+		return &publicError{status: http.StatusTooManyRequests, text: loc.T("feedback.error_rate_limited")}
+	}
 	err = s.store.SaveVote(c.Request().Context(), store.Vote{
 		Reader: reader, Article: a.Slug, Locale: loc.Code,
 		Helpful: in.Helpful == "yes", Reason: in.Reason, Comment: in.Comment,
 	})
+	if errors.Is(err, store.ErrFull) {
+		s.log.Warn("feedback: database full, vote refused", "article", a.Slug, "locale", loc.Code, "err", err)
+		c.Response().Header().Set("Retry-After", "300")
+		// Shown where the reader was: under the question, or the reasons.
+		field := "helpful"
+		if in.Helpful == "no" && step == "reason" {
+			field = "reason"
+		}
+		return fail(http.StatusServiceUnavailable, field, "error.storage_full_text")
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		return err // the reader left; the vote may still be committed
+	}
 	if err != nil {
 		s.log.Error("feedback: save vote", "article", a.Slug, "locale", loc.Code, "err", err)
 		return &publicError{status: http.StatusServiceUnavailable, text: loc.T("feedback.error_unavailable")}

@@ -25,24 +25,38 @@ const addressFactor = 30
 // flood of new keys never locks new readers out.
 const maxLimiterKeys = 200_000
 
+// commentBudget is how many bytes of comments one client address may
+// have stored per hour (burst and hourly refill): about 30 long comments,
+// far beyond what readers behind one address write, while one address
+// posting 500-emoji comments at the vote rate would add 168 MB an hour.
+const commentBudget = 64 << 10
+
 // voteLimiter rate-limits feedback posts per reader cookie and per client
-// address. Addresses are kept only in memory and only as a keyed hash
-// (HMAC with a key made at start), so not even a memory dump maps back to
-// an address without the key.
-//
-// Buckets are kept in the order they were last used. A bucket unused for
-// refillTime is full again, exactly like a new one, so those are dropped
-// as they age out; if the table still fills up, the least recently used
-// bucket goes. That can only hand a fresh budget to a key idle for less
-// than a minute while more than maxLimiterKeys others were used: memory
-// stays bounded and nobody is refused for lack of room.
+// address, and the comment bytes stored per address. Addresses are kept
+// only in memory and only as a keyed hash (HMAC with a key made at
+// start), so not even a memory dump maps back to an address without the
+// key.
 type voteLimiter struct {
 	perMinute int // per reader; 0 turns limiting off
 	key       []byte
 	extract   echo.IPExtractor
 	mu        sync.Mutex
-	buckets   map[string]*list.Element // of *bucket
-	lru       list.List                // front: most recently used
+	votes     bucketTable // a minute's budget of votes per reader and per address
+	comments  bucketTable // an hour's budget of comment bytes per address
+}
+
+// bucketTable holds token buckets that all refill in the same time, in
+// the order they were last used. A bucket unused for its refill time is
+// full again, exactly like a new one, so those are dropped as they age
+// out; if the table still fills up, the least recently used bucket goes.
+// That can only hand a fresh budget to a key idle for less than the
+// refill time while more than max others were used: memory stays bounded
+// and nobody is refused for lack of room.
+type bucketTable struct {
+	max     int
+	refill  time.Duration
+	buckets map[string]*list.Element // of *bucket
+	lru     list.List                // front: most recently used
 }
 
 type bucket struct {
@@ -51,14 +65,17 @@ type bucket struct {
 	seen time.Time
 }
 
-// refillTime is how long an unused bucket takes to be full again: each
-// holds one minute's budget.
-const refillTime = time.Minute
+func newBucketTable(max int, refill time.Duration) bucketTable {
+	return bucketTable{max: max, refill: refill, buckets: map[string]*list.Element{}}
+}
 
 func newVoteLimiter(perMinute int, trusted []netip.Prefix) *voteLimiter {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	v := &voteLimiter{perMinute: perMinute, key: key, buckets: map[string]*list.Element{}}
+	v := &voteLimiter{perMinute: perMinute, key: key,
+		votes:    newBucketTable(maxLimiterKeys, time.Minute),
+		comments: newBucketTable(maxLimiterKeys/4, time.Hour),
+	}
 	v.extract = echo.ExtractIPDirect()
 	if len(trusted) > 0 {
 		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
@@ -85,23 +102,44 @@ func (v *voteLimiter) allowAt(reader, addr string, now time.Time) bool {
 	if v.perMinute == 0 {
 		return true
 	}
-	mac := hmac.New(sha256.New, v.key)
-	mac.Write([]byte(addressKey(addr)))
-	addrKey := "a:" + hex.EncodeToString(mac.Sum(nil)[:16])
+	addrKey := v.addressHash(addr)
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.expire(now)
-	perAddr := v.get(addrKey, v.perMinute*addressFactor, now)
+	v.votes.expire(now)
+	perAddr := v.votes.get(addrKey, v.perMinute*addressFactor, now)
 	if perAddr.TokensAt(now) < 1 {
 		return false
 	}
-	perReader := v.get("r:"+reader, v.perMinute, now)
+	perReader := v.votes.get("r:"+reader, v.perMinute, now)
 	if perReader.TokensAt(now) < 1 {
 		return false
 	}
 	perReader.AllowN(now, 1)
 	perAddr.AllowN(now, 1)
 	return true
+}
+
+// allowComment reports whether an address may store n more bytes of
+// comments now, and takes them from its budget if so.
+func (v *voteLimiter) allowComment(addr string, n int) bool {
+	return v.allowCommentAt(addr, n, time.Now())
+}
+
+func (v *voteLimiter) allowCommentAt(addr string, n int, now time.Time) bool {
+	if v.perMinute == 0 || n == 0 {
+		return true
+	}
+	addrKey := v.addressHash(addr)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.comments.expire(now)
+	return v.comments.get(addrKey, commentBudget, now).AllowN(now, n)
+}
+
+func (v *voteLimiter) addressHash(addr string) string {
+	mac := hmac.New(sha256.New, v.key)
+	mac.Write([]byte(addressKey(addr)))
+	return "a:" + hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
 // addressKey groups IPv6 clients by their /64: one subscriber usually has a
@@ -115,37 +153,37 @@ func addressKey(addr string) string {
 	return p.String()
 }
 
-// get returns the bucket for key, creating it with a full minute's budget
-// as burst, so a reader voting on several articles in a row is never
-// slowed down. A full table makes room by forgetting the least recently
-// used bucket.
-func (v *voteLimiter) get(key string, perMinute int, now time.Time) *rate.Limiter {
-	if e, ok := v.buckets[key]; ok {
+// get returns the bucket for key, creating it full: burst tokens,
+// refilled over the table's refill time (a minute's votes, so a reader
+// voting on several articles in a row is never slowed down). A full table
+// makes room by forgetting the least recently used bucket.
+func (t *bucketTable) get(key string, burst int, now time.Time) *rate.Limiter {
+	if e, ok := t.buckets[key]; ok {
 		b := e.Value.(*bucket)
 		b.seen = now
-		v.lru.MoveToFront(e)
+		t.lru.MoveToFront(e)
 		return b.lim
 	}
-	for len(v.buckets) >= maxLimiterKeys {
-		v.remove(v.lru.Back())
+	for len(t.buckets) >= t.max {
+		t.remove(t.lru.Back())
 	}
-	b := &bucket{key: key, lim: rate.NewLimiter(rate.Limit(float64(perMinute)/60), perMinute), seen: now}
-	v.buckets[key] = v.lru.PushFront(b)
+	b := &bucket{key: key, lim: rate.NewLimiter(rate.Limit(float64(burst)/t.refill.Seconds()), burst), seen: now}
+	t.buckets[key] = t.lru.PushFront(b)
 	return b.lim
 }
 
-// expire forgets the buckets unused for refillTime: they are full again,
-// so forgetting them changes nothing for their owners. They sit at the
-// back of the list, so this costs one comparison when there are none.
-func (v *voteLimiter) expire(now time.Time) {
-	for e := v.lru.Back(); e != nil && now.Sub(e.Value.(*bucket).seen) >= refillTime; e = v.lru.Back() {
-		v.remove(e)
+// expire forgets the buckets unused for the refill time: they are full
+// again, so forgetting them changes nothing for their owners. They sit at
+// the back of the list, so this costs one comparison when there are none.
+func (t *bucketTable) expire(now time.Time) {
+	for e := t.lru.Back(); e != nil && now.Sub(e.Value.(*bucket).seen) >= t.refill; e = t.lru.Back() {
+		t.remove(e)
 	}
 }
 
-func (v *voteLimiter) remove(e *list.Element) {
-	delete(v.buckets, e.Value.(*bucket).key)
-	v.lru.Remove(e)
+func (t *bucketTable) remove(e *list.Element) {
+	delete(t.buckets, e.Value.(*bucket).key)
+	t.lru.Remove(e)
 }
 
 func prefixToIPNet(p netip.Prefix) *net.IPNet {

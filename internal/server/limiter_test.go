@@ -19,7 +19,7 @@ func TestLimiterFullTableLocksNoOneOut(t *testing.T) {
 	for i := 0; i < maxLimiterKeys; i++ {
 		addr := fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
 		v.allow(fmt.Sprintf("flood-%d", i), addr)
-		if n := len(v.buckets); n > maxLimiterKeys {
+		if n := len(v.votes.buckets); n > maxLimiterKeys {
 			t.Fatalf("%d keys after %d votes, bound is %d", n, i+1, maxLimiterKeys)
 		}
 	}
@@ -28,7 +28,7 @@ func TestLimiterFullTableLocksNoOneOut(t *testing.T) {
 			t.Fatalf("new reader %d refused with the key table full", i)
 		}
 	}
-	if n := len(v.buckets); n > maxLimiterKeys {
+	if n := len(v.votes.buckets); n > maxLimiterKeys {
 		t.Errorf("%d keys, bound is %d", n, maxLimiterKeys)
 	}
 }
@@ -49,17 +49,19 @@ func TestLimiterForgetsOnlyWhatIsFull(t *testing.T) {
 	}
 	// Another address arriving 30 s later keeps the first reader's bucket.
 	v.allowAt("other", "198.51.100.8", t0.Add(30*time.Second))
-	if _, ok := v.buckets["r:reader"]; !ok {
+	if _, ok := v.votes.buckets["r:reader"]; !ok {
 		t.Fatal("a bucket in use was forgotten")
 	}
-	if v.allowAt("reader", "198.51.100.7", t0.Add(30*time.Second)) && v.allowAt("reader", "198.51.100.7", t0.Add(30*time.Second)) {
-		t.Fatal("two votes after 30 s on a budget of 3 a minute")
+	// Half a minute refills one and a half votes: one passes, not two.
+	half := t0.Add(30 * time.Second)
+	if first, second := v.allowAt("reader", "198.51.100.7", half), v.allowAt("reader", "198.51.100.7", half); !first || second {
+		t.Fatalf("after 30 s on a budget of 3 a minute: votes allowed %v, %v; want true, false", first, second)
 	}
 	// A minute after their last use, the buckets are full and forgotten.
-	later := t0.Add(30*time.Second + refillTime + time.Second)
+	later := t0.Add(30*time.Second + time.Minute + time.Second)
 	v.allowAt("third", "198.51.100.9", later)
-	if len(v.buckets) != 2 {
-		t.Errorf("%d buckets after the others went idle, want the newcomer's 2", len(v.buckets))
+	if len(v.votes.buckets) != 2 {
+		t.Errorf("%d buckets after the others went idle, want the newcomer's 2", len(v.votes.buckets))
 	}
 	for i := 0; i < 3; i++ {
 		if !v.allowAt("reader", "198.51.100.7", later) {
@@ -79,7 +81,7 @@ func TestLimiterBoundUnderFlood(t *testing.T) {
 	for i := 0; i < 3*maxLimiterKeys/2; i++ {
 		v.allowAt(fmt.Sprintf("flood-%d", i), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), now)
 	}
-	if n, l := len(v.buckets), v.lru.Len(); n != maxLimiterKeys || l != n {
+	if n, l := len(v.votes.buckets), v.votes.lru.Len(); n != maxLimiterKeys || l != n {
 		t.Errorf("map %d, list %d keys; want both %d", n, l, maxLimiterKeys)
 	}
 	if !v.allowAt("late", "203.0.113.1", now) {

@@ -2,10 +2,12 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -247,6 +249,34 @@ func TestAlreadyCanonicalAgrees(t *testing.T) {
 	for _, p := range []string{"/en/", "/zh-tw/articles/log-out", "/en/search", "/healthz"} {
 		if !alreadyCanonical(p) {
 			t.Errorf("alreadyCanonical(%q) = false for a canonical path", p)
+		}
+	}
+}
+
+// TestClientGoneIsNoServerError: a reader who closes the tab mid-request
+// (the request's context is cancelled) is logged as 499, not as a 500
+// at Error level.
+func TestClientGoneIsNoServerError(t *testing.T) {
+	ts, logs := newLoggedServer(t)
+	for _, path := range []string{"/en/search?q=backup", "/en/articles/log-out", "/ja/", "POST /en/articles/log-out/feedback"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		method, path, ok := strings.Cut(path, " ")
+		if !ok {
+			method, path = http.MethodGet, method
+		}
+		req := httptest.NewRequest(method, path, strings.NewReader("helpful=yes")).WithContext(ctx)
+		req.Header.Set("Content-Type", formType)
+		req.Header.Set("Accept", "text/html")
+		req.Header.Set("X-Request-ID", "gone")
+		ts.srv.Handler().ServeHTTP(httptest.NewRecorder(), req)
+	}
+	for _, e := range append(logs.entries("request failed"), logs.entries("error handler: write response")...) {
+		t.Errorf("logged as a server error: %v", e)
+	}
+	for _, e := range logs.entries("request") {
+		if s := e["status"].(float64); s >= 500 {
+			t.Errorf("%v logged with status %v", e["path"], s)
 		}
 	}
 }

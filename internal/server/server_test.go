@@ -62,10 +62,11 @@ func newTestServerLog(t testing.TB, log *slog.Logger, mutate ...func(*config.Con
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	cfg.RateLimit = 1000
+	cfg.DB = filepath.Join(t.TempDir(), "hc.db")
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	dbPath := filepath.Join(t.TempDir(), "hc.db")
+	dbPath := cfg.DB
 	st, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)

@@ -26,7 +26,7 @@ func (s *Store) RecordMissedSearch(ctx context.Context, locale, query string) er
 	// A new query is kept only while the day and locale have fewer than
 	// MaxMissedPerDay distinct ones, so random queries cannot fill the disk;
 	// queries already kept go on counting.
-	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+	err := s.grow(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`UPDATE missed_searches SET count = count + 1
 			WHERE day = ? AND locale = ? AND query = ?`, day, locale, query)
 		if err != nil {
@@ -68,7 +68,7 @@ func (s *Store) MissedSearches(ctx context.Context, since time.Time) ([]MissedSe
 
 // PurgeMissedSearches deletes the counts of days before a day.
 func (s *Store) PurgeMissedSearches(ctx context.Context, before time.Time) error {
-	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+	err := s.commit(ctx, func(tx *sql.Tx) error {
 		_, err := tx.Exec(`DELETE FROM missed_searches WHERE day < ?`, before.UTC().Format(time.DateOnly))
 		return err
 	})

@@ -25,6 +25,8 @@ type Store struct {
 	write  *sql.DB // exactly one connection: SQLite has one writer anyway
 	read   *sql.DB // a pool of query-only connections; WAL lets them run beside the writer
 	writer *writer
+	path   string
+	cap    capacity
 
 	upsertVote *sql.Stmt // prepared on the write connection
 
@@ -100,7 +102,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open checkpointer: %w", err)
 	}
 	cp.SetMaxOpenConns(1)
-	s := &Store{write: w, read: r, checkpoint: cp, stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Store{write: w, read: r, path: path, checkpoint: cp, stop: make(chan struct{}), stopped: make(chan struct{})}
 	if s.upsertVote, err = w.PrepareContext(ctx, upsertVote); err != nil {
 		w.Close()
 		r.Close()
@@ -111,8 +113,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-// Ping reports whether the database answers, for /readyz.
-func (s *Store) Ping(ctx context.Context) error {
+// answers reports whether the database answers a query.
+func (s *Store) answers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	var one int

@@ -34,7 +34,7 @@ func (s *Store) SaveVote(ctx context.Context, v Vote) error {
 	if v.Helpful {
 		helpful = 1
 	}
-	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+	err := s.grow(ctx, func(tx *sql.Tx) error {
 		// The statement was prepared on the one write connection, so the
 		// transaction reuses it instead of parsing the SQL again.
 		_, err := tx.Stmt(s.upsertVote).Exec(v.Reader, v.Article, v.Locale, helpful, v.Reason, v.Comment, now, now)
@@ -138,7 +138,7 @@ func (s *Store) EachVote(ctx context.Context, fn func(ExportedVote) error) error
 // period the README promises.
 func (s *Store) PurgeVotes(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+	err := s.commit(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`DELETE FROM votes WHERE updated_at < ?`, before.UTC().Format(time.RFC3339))
 		if err != nil {
 			return err
