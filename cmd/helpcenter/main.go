@@ -155,6 +155,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		go srv.WatchContent(ctx, cfg.ContentDir, lfs, afs)
 	}
 	go srv.PurgeOldData(ctx)
+	for _, p := range phases {
+		srv.Metrics().StartupPhase.WithLabelValues(p.Name).Set(p.Took.Seconds())
+	}
+	for name, d := range took {
+		srv.Metrics().StartupPhase.WithLabelValues(name).Set(d.Seconds())
+	}
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg.MetricsAddr, srv.Metrics().Handler(), log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -171,6 +184,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	srv.Metrics().StartupPhase.WithLabelValues("listening").Set(time.Since(started).Seconds())
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "startup", time.Since(started).Round(time.Millisecond))
 
 	select {
@@ -196,4 +210,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	srv.Wait()
 	return nil
+}
+
+// serveMetrics serves Prometheus metrics at /metrics on a listener of its
+// own, so that they are never exposed to readers through the site. stop
+// closes it.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	go ms.Serve(ln)
+	log.Info("metrics", "addr", ln.Addr().String(), "path", "/metrics")
+	return func() { ms.Close() }, nil
 }

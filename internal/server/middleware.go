@@ -80,6 +80,7 @@ func (s *Server) frame(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}()
 		res.Writer = w.ResponseWriter
+		s.metrics.ObserveRequest(c.Path(), req.Method, res.Status, time.Since(started))
 		if s.log.Enabled(req.Context(), slog.LevelInfo) {
 			s.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),

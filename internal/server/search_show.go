@@ -116,7 +116,9 @@ func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer,
 			s.log.Warn("search index unavailable", "err", err)
 			return out, false
 		}
+		started := time.Now()
 		hits, _, err := ix.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
+		s.metrics.SearchLatency.Observe(time.Since(started).Seconds())
 		if err != nil {
 			s.log.Warn("search failed", "locale", code, "err", err)
 			complete = false
@@ -160,6 +162,7 @@ func (s *Server) countMissedSearch(locale, query string) {
 	if norm == "" {
 		return
 	}
+	s.metrics.MissedSearches.Inc()
 	if s.missedInFlight.Add(1) > maxMissedInFlight {
 		s.missedInFlight.Add(-1)
 		return

@@ -14,6 +14,7 @@ import (
 
 	"helpcenter/internal/assets"
 	"helpcenter/internal/config"
+	"helpcenter/internal/metrics"
 	"helpcenter/internal/pagecache"
 	"helpcenter/internal/store"
 )
@@ -32,6 +33,7 @@ type Server struct {
 	votes   *voteLimiter
 	popular popularCache
 	pages   *pagecache.Cache
+	metrics *metrics.Metrics
 
 	security http.Header                 // see frame
 	cop      *http.CrossOriginProtection // see crossOrigin
@@ -49,6 +51,7 @@ type Server struct {
 func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site *Site) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, assets: as, pages: pagecache.New(cfg.PageCache)}
 	s.site.Store(site)
+	s.metrics = newMetrics(st, s.pages)
 	s.security = securityHeaderValues(strings.HasPrefix(cfg.BaseURL, "https://"))
 	s.cop = http.NewCrossOriginProtection()
 	if err := s.cop.AddTrustedOrigin(cfg.BaseURL); err != nil {
@@ -115,4 +118,35 @@ func get(r interface {
 }, path string, h echo.HandlerFunc) {
 	r.GET(path, h)
 	r.HEAD(path, h)
+}
+
+// Metrics returns the server's metrics, for the metrics listener and the
+// start-up phases.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// newMetrics registers the metrics that are read from the store and the
+// page cache when scraped. The SQLite writer's queue and batches are
+// observed when the store has them.
+func newMetrics(st store.DB, pages *pagecache.Cache) *metrics.Metrics {
+	m := metrics.New()
+	m.Counter("helpcenter_page_cache_hits_total", "Pages served from the page cache.",
+		func() float64 { return float64(pages.Stats().Hits) })
+	m.Counter("helpcenter_page_cache_misses_total", "Pages rendered because the page cache did not hold them.",
+		func() float64 { return float64(pages.Stats().Misses) })
+	m.Gauge("helpcenter_page_cache_bytes", "Bytes of pages in the page cache.",
+		func() float64 { return float64(pages.Stats().Bytes) })
+	m.Gauge("helpcenter_page_cache_entries", "Pages in the page cache.",
+		func() float64 { return float64(pages.Stats().Entries) })
+	if w, ok := st.(interface{ ObserveBatches(func(int)) }); ok {
+		w.ObserveBatches(func(n int) { m.VoteBatch.Observe(float64(n)) })
+	}
+	if q, ok := st.(interface{ QueueDepth() int }); ok {
+		m.Gauge("helpcenter_writer_queue_depth", "Writes waiting for the database writer.",
+			func() float64 { return float64(q.QueueDepth()) })
+	}
+	if r, ok := st.(interface{ RefusedWrites() uint64 }); ok {
+		m.Counter("helpcenter_writes_refused_total", "Writes refused because the database reached HELPCENTER_MAX_DB_SIZE or the disk is full.",
+			func() float64 { return float64(r.RefusedWrites()) })
+	}
+	return m
 }
