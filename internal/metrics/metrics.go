@@ -98,4 +98,3 @@ func (m *Metrics) Counter(name, help string, read func() float64) {
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
-
