@@ -84,6 +84,20 @@ func (c *Cache) Load(ctx context.Context, key string, render func() (*Page, erro
 	return p, false, err
 }
 
+// Peek returns the page for key if the cache holds it, and counts a hit;
+// it never renders.
+func (c *Cache) Peek(key string) (*Page, bool) {
+	oc := c.current.Load()
+	if oc == nil {
+		return nil, false
+	}
+	p, ok := oc.GetIfPresent(key)
+	if ok {
+		c.hits.Add(1)
+	}
+	return p, ok
+}
+
 // ErrRetry tells a caller that waited for another request's render that
 // the page could not be shared: render it yourself.
 var ErrRetry = errors.New("pagecache: render the page yourself")

@@ -87,8 +87,8 @@ func (p *Page) Body() []byte { return p.identity }
 // Write sends the page: the best encoding the request accepts, or 304
 // when the request already holds it. It sets only its own headers; those
 // already in w's header map (security headers, request ID) go out too. It
-// returns the status sent.
-func (p *Page) Write(w http.ResponseWriter, r *http.Request) int {
+// returns the status and the number of body bytes sent.
+func (p *Page) Write(w http.ResponseWriter, r *http.Request) (status, n int) {
 	enc := encIdentity
 	if p.gzip != nil {
 		ae := r.Header["Accept-Encoding"]
@@ -111,7 +111,7 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) int {
 	if p.Status == http.StatusOK {
 		if inm := r.Header["If-None-Match"]; len(inm) > 0 && matches(inm, p.tag) {
 			w.WriteHeader(http.StatusNotModified)
-			return http.StatusNotModified
+			return http.StatusNotModified, 0
 		}
 	}
 	if enc != encIdentity {
@@ -120,9 +120,9 @@ func (p *Page) Write(w http.ResponseWriter, r *http.Request) int {
 	h["Content-Length"] = p.lengths[enc]
 	w.WriteHeader(p.Status)
 	if r.Method != http.MethodHead {
-		w.Write([][]byte{p.identity, p.gzip, p.br}[enc])
+		n, _ = w.Write([][]byte{p.identity, p.gzip, p.br}[enc])
 	}
-	return p.Status
+	return p.Status, n
 }
 
 // matches reports whether an If-None-Match header names any encoding of

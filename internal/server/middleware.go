@@ -80,15 +80,23 @@ func (s *Server) frame(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}()
 		res.Writer = w.ResponseWriter
-		s.metrics.ObserveRequest(c.Path(), req.Method, res.Status, time.Since(started))
-		if s.log.Enabled(req.Context(), slog.LevelInfo) {
-			s.log.LogAttrs(req.Context(), slog.LevelInfo, "request",
-				slog.String("method", req.Method), slog.String("path", req.URL.Path),
-				slog.Int("status", res.Status), slog.Int64("bytes", w.n),
-				slog.Duration("latency", time.Since(started).Round(time.Microsecond)),
-				slog.String("request_id", id))
-		}
+		s.logRequest(req, c.Path(), id, res.Status, w.n, started)
 		return nil
+	}
+}
+
+// logRequest records an answered request in the metrics and the access
+// log. It logs the path without the query (search words are the
+// reader's own) and never the client address or User-Agent.
+func (s *Server) logRequest(r *http.Request, route, id string, status int, bytes int64, started time.Time) {
+	took := time.Since(started)
+	s.metrics.ObserveRequest(route, r.Method, status, took)
+	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.Int64("bytes", bytes),
+			slog.Duration("latency", took.Round(time.Microsecond)),
+			slog.String("request_id", id))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,24 +24,17 @@ const (
 	cacheSearch = "public, max-age=60, s-maxage=300, stale-while-revalidate=3600, stale-if-error=86400"
 )
 
-// pageKey names the cached page a request asks for, from the parts of the
-// request a page depends on; ok is false for requests that must not use
-// the cache.
-type pageKey func(c echo.Context) (key string, ok bool)
-
 // cached serves next's page from the page cache when a page for the
 // request's key is there, and otherwise renders it once (concurrent
 // misses wait for that render) and keeps it. A response that depends on
 // the reader (it sets a cookie or says no-store or private) and any
 // status other than 200 and 404 is sent but never kept.
-func (s *Server) cached(key pageKey, next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) cached(kind pageKind, next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		k, ok := key(c)
-		if !ok {
+		if !langServed(c.Request().URL.Path) {
 			return next(c)
 		}
-		// The Accept class picks the error format (HTML, JSON, text).
-		k += "|" + acceptClass(c.Request())
+		k := s.pageKey(kind, c.Request())
 		p, hit, err := s.pages.Load(c.Request().Context(), k, func() (*pagecache.Page, error) {
 			return s.capture(c, next)
 		})
@@ -56,7 +50,7 @@ func (s *Server) cached(key pageKey, next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		res := c.Response()
-		res.Status = p.Write(res.Writer, c.Request())
+		res.Status, _ = p.Write(res.Writer, c.Request())
 		res.Committed = true
 		return nil
 	}
@@ -146,35 +140,115 @@ type missedSearch struct{ locale, query string }
 
 const ctxMissed = "missed_search"
 
-// langOK reports whether the request's language segment is one we serve,
-// as its canonical slug: other values never reach the cache.
-func langOK(c echo.Context) bool {
-	l, ok := i18n.Lookup(c.Param("lang"))
-	return ok && l.Slug == c.Param("lang")
-}
+// pageKind is a kind of cacheable page; each kind has its key.
+type pageKind int
 
-// Keys of the cacheable pages: the path (canonical already) and only the
-// query parameters that change the page, normalized as the handlers read
-// them, so that ?utm_source=… or ?feedback=junk share one entry.
+const (
+	notCached   pageKind = iota
+	homePage             // /{lang}/
+	plainPage            // /{lang}/categories/{slug}, /{lang}/languages: the path is the key
+	articlePage          // /{lang}/articles/{slug}, per ?feedback= state
+	searchPage           // /{lang}/search, per query and page
+)
 
-func (s *Server) keyPath(c echo.Context) (string, bool) {
-	return c.Request().URL.Path, langOK(c)
-}
+// routeOf is the route pattern of each kind, as the metrics name routes.
+var routeOf = [...]string{"", "/:lang/", "", "/:lang/articles/:slug", "/:lang/search"}
 
-func (s *Server) keyHome(c echo.Context) (string, bool) {
-	return c.Request().URL.Path + "|" + strconv.FormatUint(s.popular.version(s), 10), langOK(c)
-}
-
-func (s *Server) keyArticle(c echo.Context) (string, bool) {
-	state := c.QueryParam("feedback")
-	if state != "no" && state != "thanks" {
-		state = ""
+// classify tells which cacheable page a canonical path is, from its
+// shape alone (the fast path answers hits before echo's router), and the
+// route pattern it matches. The language must be one we serve.
+func classify(p string) (pageKind, string) {
+	if !langServed(p) {
+		return notCached, ""
 	}
-	return c.Request().URL.Path + "?feedback=" + state, langOK(c)
+	_, rest, _ := strings.Cut(p[1:], "/")
+	switch {
+	case rest == "":
+		return homePage, routeOf[homePage]
+	case rest == "search":
+		return searchPage, routeOf[searchPage]
+	case rest == "languages":
+		return plainPage, "/:lang/languages"
+	}
+	section, slug, ok := strings.Cut(rest, "/")
+	if !ok || slug == "" || strings.Contains(slug, "/") {
+		return notCached, ""
+	}
+	switch section {
+	case "articles":
+		return articlePage, routeOf[articlePage]
+	case "categories":
+		return plainPage, "/:lang/categories/:slug"
+	}
+	return notCached, ""
 }
 
-func (s *Server) keySearch(c echo.Context) (string, bool) {
-	query, pageNum := searchParams(c)
-	return c.Request().URL.Path + "?q=" + query + "&page=" + strconv.Itoa(pageNum) +
-		"|" + strconv.FormatUint(s.popular.version(s), 10), langOK(c)
+// langServed reports whether a path starts with the slug of a language
+// we serve, spelled as we spell it, and a slash: other paths never reach
+// the cache.
+func langServed(p string) bool {
+	if len(p) < 2 || p[0] != '/' {
+		return false
+	}
+	lang, _, ok := strings.Cut(p[1:], "/")
+	l, known := i18n.Lookup(lang)
+	return ok && known && l.Slug == lang
+}
+
+// pageKey is the cache key of a request for a page of kind: the path
+// (canonical already), only the query parameters that change the page,
+// normalized as the handlers read them (so ?utm_source=… or
+// ?feedback=junk share one entry), for home and search the generation of
+// the vote counts, and the format an error would be answered in.
+func (s *Server) pageKey(kind pageKind, r *http.Request) string {
+	k := r.URL.Path
+	switch kind {
+	case homePage:
+		k += "|" + strconv.FormatUint(s.popular.version(s), 10)
+	case articlePage:
+		if r.URL.RawQuery != "" {
+			switch state := r.URL.Query().Get("feedback"); state {
+			case "no", "thanks":
+				k += "?feedback=" + state
+			}
+		}
+	case searchPage:
+		query, pageNum := searchParams(r.URL.Query())
+		k += "?q=" + query + "&page=" + strconv.Itoa(pageNum) + "|" + strconv.FormatUint(s.popular.version(s), 10)
+	}
+	return k + "|" + acceptClass(r)
+}
+
+// ServeHTTP answers a page-cache hit before echo is involved: no context,
+// no routing, no middleware chain, only what every response needs (the
+// request ID, the security headers, the metrics and the access log line,
+// as frame gives them). Everything else, misses included, goes to echo,
+// which renders the page and keeps it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead || !alreadyCanonical(r.URL.Path) {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	kind, route := classify(r.URL.Path)
+	if kind == notCached {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	started := time.Now()
+	p, ok := s.pages.Peek(s.pageKey(kind, r))
+	if !ok {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	h := w.Header()
+	id := requestIDOf(r)
+	h[headerRequestID] = []string{id}
+	for k, v := range s.security {
+		h[k] = v
+	}
+	status, n := p.Write(w, r)
+	if m, ok := p.Extra.(missedSearch); ok {
+		s.countMissedSearch(m.locale, m.query)
+	}
+	s.logRequest(r, route, id, status, int64(n), started)
 }

@@ -176,7 +176,7 @@ func TestPageCacheReload(t *testing.T) {
 func TestPageCacheNeverSharesReaderPages(t *testing.T) {
 	ts := newTestServer(t)
 	var renders atomic.Int32
-	ts.srv.echo.GET("/:lang/test-reader", ts.srv.cached(ts.srv.keyPath, ts.srv.withLocale(func(c echo.Context) error {
+	ts.srv.echo.GET("/:lang/test-reader", ts.srv.cached(plainPage, ts.srv.withLocale(func(c echo.Context) error {
 		renders.Add(1)
 		ck, _ := c.Cookie("who")
 		who := "nobody"
@@ -210,7 +210,7 @@ func TestPageCacheNeverSharesReaderPages(t *testing.T) {
 func TestPageCacheSingleRender(t *testing.T) {
 	ts := newTestServer(t)
 	var renders atomic.Int32
-	ts.srv.echo.GET("/:lang/test-slow", ts.srv.cached(ts.srv.keyPath, ts.srv.withLocale(func(c echo.Context) error {
+	ts.srv.echo.GET("/:lang/test-slow", ts.srv.cached(plainPage, ts.srv.withLocale(func(c echo.Context) error {
 		renders.Add(1)
 		time.Sleep(200 * time.Millisecond)
 		return c.HTML(http.StatusOK, "<p>slow</p>")
@@ -286,5 +286,41 @@ func TestPageCacheCountsMissedSearches(t *testing.T) {
 			t.Fatalf("missed searches = %+v, want qqqzzzxx counted 3 times", missed)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestClassifyMatchesRoutes: the fast path's idea of each cached route
+// is the router's.
+func TestClassifyMatchesRoutes(t *testing.T) {
+	for path, want := range map[string]pageKind{
+		"/en/": homePage, "/zh-tw/articles/log-out": articlePage, "/ar/categories/account": plainPage,
+		"/ja/search": searchPage, "/hi/languages": plainPage,
+		"/en": notCached, "/xx/": notCached, "/EN/": notCached, "/en/articles/": notCached, "/en/articles/a/b": notCached,
+		"/en/articles/log-out/feedback": notCached, "/en/contact": notCached, "/healthz": notCached, "/static/x.css": notCached,
+	} {
+		kind, route := classify(path)
+		if kind != want {
+			t.Errorf("classify(%q) = %d, want %d", path, kind, want)
+		}
+		if kind != notCached && !cachedRoutes[route] {
+			t.Errorf("classify(%q) names route %q, not a cached route", path, route)
+		}
+	}
+}
+
+// TestFastPathSameAsEcho: a hit answered before echo carries what echo's
+// answer carries.
+func TestFastPathSameAsEcho(t *testing.T) {
+	ts := newTestServer(t)
+	first, _ := ts.raw(t, "/en/articles/log-out", "Accept-Encoding", "br")
+	hit, _ := ts.raw(t, "/en/articles/log-out", "Accept-Encoding", "br")
+	for _, h := range []string{"Content-Type", "Content-Encoding", "Content-Length", "Etag", "Cache-Control", "Vary",
+		"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy"} {
+		if first.Header.Get(h) != hit.Header.Get(h) {
+			t.Errorf("%s: render %q, hit %q", h, first.Header.Get(h), hit.Header.Get(h))
+		}
+	}
+	if first.Header.Get("X-Request-Id") == "" || hit.Header.Get("X-Request-Id") == first.Header.Get("X-Request-Id") {
+		t.Error("request IDs missing or repeated")
 	}
 }

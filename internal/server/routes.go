@@ -34,13 +34,13 @@ func (s *Server) routes(e *echo.Echo) {
 	g := e.Group("/:lang")
 	// Pages that are the same for every reader go through the page cache
 	// (page_cache.go), keyed by what each depends on; keep cachedRoutes
-	// in step.
-	get(g, "/", s.cached(s.keyHome, s.withLocale(s.showHome)))
-	get(g, "/categories/:slug", s.cached(s.keyPath, s.withLocale(s.showCategory)))
-	get(g, "/articles/:slug", s.cached(s.keyArticle, s.withLocale(s.showArticle)))
+	// and classify in step.
+	get(g, "/", s.cached(homePage, s.withLocale(s.showHome)))
+	get(g, "/categories/:slug", s.cached(plainPage, s.withLocale(s.showCategory)))
+	get(g, "/articles/:slug", s.cached(articlePage, s.withLocale(s.showArticle)))
 	g.POST("/articles/:slug/feedback", s.withLocale(s.saveFeedback))
-	get(g, "/search", s.cached(s.keySearch, s.withLocale(s.showSearch)))
-	get(g, "/languages", s.cached(s.keyPath, s.withLocale(s.showLanguages)))
+	get(g, "/search", s.cached(searchPage, s.withLocale(s.showSearch)))
+	get(g, "/languages", s.cached(plainPage, s.withLocale(s.showLanguages)))
 }
 
 // cachedRoutes are the routes served through the page cache. Their pages

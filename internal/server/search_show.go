@@ -29,7 +29,7 @@ const (
 
 func (s *Server) showSearch(c echo.Context) error {
 	site, loc := siteOf(c), localizerOf(c)
-	query, pageNum := searchParams(c)
+	query, pageNum := searchParams(c.QueryParams())
 
 	p := page.SearchProps{Query: query, PageNum: pageNum}
 	title := loc.T("search.title")
@@ -94,10 +94,10 @@ func (s *Server) showSearch(c echo.Context) error {
 
 // searchParams reads the query and the page number as the search page
 // uses them: valid UTF-8, trimmed, at most maxQueryRunes, page 1 to maxPage.
-func searchParams(c echo.Context) (query string, pageNum int) {
-	raw := strings.ToValidUTF8(c.QueryParam("q"), "")
+func searchParams(q url.Values) (query string, pageNum int) {
+	raw := strings.ToValidUTF8(q.Get("q"), "")
 	query = strings.TrimSpace(truncate(raw, maxQueryRunes))
-	pageNum, err := strconv.Atoi(c.QueryParam("page"))
+	pageNum, err := strconv.Atoi(q.Get("page"))
 	if err != nil || pageNum < 1 {
 		pageNum = 1
 	}

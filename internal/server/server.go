@@ -98,7 +98,7 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 func (s *Server) Wait() { s.background.Wait() }
 
 // Handler returns the http.Handler to serve.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s }
 
 // Site returns the current content snapshot.
 func (s *Server) Site() *Site { return s.site.Load() }
