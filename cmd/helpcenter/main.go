@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -155,6 +156,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		go srv.WatchContent(ctx, cfg.ContentDir, lfs, afs)
 	}
 	go srv.PurgeOldData(ctx)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		go followMemoryLimit(ctx, srv)
+	}
 	for _, p := range phases {
 		srv.Metrics().StartupPhase.WithLabelValues(p.Name).Set(p.Took.Seconds())
 	}
@@ -226,4 +230,27 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), e
 	go ms.Serve(ln)
 	log.Info("metrics", "addr", ln.Addr().String(), "path", "/metrics")
 	return func() { ms.Close() }, nil
+}
+
+// memoryBase is the Go memory the server needs besides the page cache:
+// messages, articles, search index, connections, with room for garbage.
+const memoryBase = 48 << 20
+
+// followMemoryLimit keeps Go's soft memory limit at memoryBase plus what
+// the page cache holds now, unless GOMEMLIMIT says otherwise. By default
+// the garbage collector lets the heap grow to twice what is live before
+// it collects, and the memory freed goes back to the system only slowly;
+// the limit makes it collect and return memory sooner while the heap is
+// near it, at no cost while it is far below.
+func followMemoryLimit(ctx context.Context, srv *server.Server) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		debug.SetMemoryLimit(memoryBase + int64(srv.PageCacheBytes()))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -150,3 +150,6 @@ func newMetrics(st store.DB, pages *pagecache.Cache) *metrics.Metrics {
 	}
 	return m
 }
+
+// PageCacheBytes is the memory the page cache holds now.
+func (s *Server) PageCacheBytes() uint64 { return s.pages.Stats().Bytes }
