@@ -58,10 +58,13 @@ func TestBrowserAdmin(t *testing.T) {
 				chromedp.WaitVisible(`#s0`, chromedp.ByQuery),
 				chromedp.SetValue(`#s0`, "planned", chromedp.ByQuery),
 				chromedp.SendKeys(`#n0`, "rewrite step 2\n", chromedp.ByQuery),
-				chromedp.WaitVisible(`#c0`, chromedp.ByQuery),
+				// "Last changed by" shows only on the page after the save.
+				chromedp.WaitVisible(`article.comment form span`, chromedp.ByQuery),
+				chromedp.Navigate(base+"/admin/comments?state=planned"),
+				chromedp.WaitVisible(`#state`, chromedp.ByQuery),
 			)
-			if !evalBool(t, ctx, `document.querySelector("#s0").value == "planned" && document.querySelector("blockquote").dir != ""`) {
-				t.Error("triage state not saved")
+			if !evalBool(t, ctx, `document.querySelectorAll("blockquote").length == 1 && document.querySelector("#n0").value == "rewrite step 2"`) {
+				t.Error("the triaged comment is not listed as planned with its note")
 			}
 			run(t, ctx,
 				chromedp.Click(`form[action="/admin/logout"] button`, chromedp.ByQuery),
