@@ -10,8 +10,18 @@ import (
 // openDB opens the database that dsn names: a postgres:// or
 // postgresql:// URL selects PostgreSQL, anything else is a SQLite file.
 func openDB(ctx context.Context, dsn string) (store.DB, error) {
+	// A failed open returns a nil interface, never a typed nil pointer
+	// that the caller would take for an open database.
 	if postgres.IsURL(dsn) {
-		return postgres.Open(ctx, dsn)
+		if st, err := postgres.Open(ctx, dsn); err == nil {
+			return st, nil
+		} else {
+			return nil, err
+		}
 	}
-	return store.Open(ctx, dsn)
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -344,5 +345,17 @@ func TestMetricsListener(t *testing.T) {
 		if resp.StatusCode == http.StatusOK {
 			t.Error("the site serves /metrics")
 		}
+	}
+}
+
+// TestUnreachableDatabaseFailsCleanly: a database that cannot be opened
+// ends start-up with its error and exit code 1, not a panic.
+func TestUnreachableDatabaseFailsCleanly(t *testing.T) {
+	cmd := exec.Command(binary)
+	cmd.Env = append(os.Environ(), "HELPCENTER_ADDR="+freeAddr(t), "HELPCENTER_DB=postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || strings.Contains(string(out), "panic") {
+		t.Errorf("exit %v\n%s", err, out)
 	}
 }
