@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -53,6 +55,42 @@ func TestPostgresTwoInstances(t *testing.T) {
 	}
 	if n := strings.Count(exportVotes(t, db), "update-app,en,yes"); n != 2 {
 		t.Errorf("export has %d of the 2 votes sent through two instances", n)
+	}
+
+	// A staff member added once signs in on one instance; the session,
+	// kept in PostgreSQL, opens the back office of the other, which shows
+	// the votes sent through both.
+	add := exec.Command(binary, "staff", "add", "ana@example.com", "--role", "admin")
+	add.Env = append(os.Environ(), "HELPCENTER_DB="+db)
+	add.Stdin = strings.NewReader("correct horse battery staple\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		t.Fatalf("staff add: %v\n%s", err, out)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm("http://"+a.addr+"/admin/login", url.Values{"email": {"ana@example.com"}, "password": {"correct horse battery staple"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var session *http.Cookie
+	for _, c := range resp.Cookies() {
+		if strings.HasSuffix(c.Name, "helpcenter_staff") {
+			session = c
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || session == nil {
+		t.Fatalf("sign-in on instance a: %d, cookie %v\n%s", resp.StatusCode, session, a.logs)
+	}
+	req, _ := http.NewRequest(http.MethodGet, "http://"+b.addr+"/admin/", nil)
+	req.AddCookie(session)
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "update-app") {
+		t.Errorf("back office of instance b with a's session: %d\n%.400s", resp.StatusCode, page)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

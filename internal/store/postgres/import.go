@@ -38,6 +38,22 @@ var importTables = []importTable{
 	{name: "missed_searches", columns: []column{
 		{"day", "date"}, {"locale", "text"}, {"query", "text"}, {"count", "int"},
 	}},
+	{name: "staff", columns: []column{
+		{"email", "text"}, {"role", "text"}, {"password", "text"}, {"created_at", "time"}, {"updated_at", "time"},
+	}},
+	{name: "staff_sessions", columns: []column{
+		{"token_hash", "text"}, {"email", "text"}, {"created_at", "time"}, {"seen_at", "time"},
+	}},
+	{name: "audit_log", serial: "id", columns: []column{
+		{"id", "int"}, {"at", "time"}, {"actor", "text"}, {"action", "text"}, {"detail", "text"},
+	}},
+	{name: "comment_triage", columns: []column{
+		{"reader", "text"}, {"article", "text"}, {"locale", "text"}, {"state", "text"}, {"note", "text"},
+		{"updated_by", "text"}, {"updated_at", "time"},
+	}},
+	{name: "vote_days", columns: []column{
+		{"day", "date"}, {"article", "text"}, {"locale", "text"}, {"helpful", "bool"}, {"reason", "text"}, {"count", "int"},
+	}},
 }
 
 // TableCount is the rows of one table in the source and, after the copy,

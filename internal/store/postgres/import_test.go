@@ -106,7 +106,7 @@ func TestImportSQLite(t *testing.T) {
 		if err != nil {
 			t.Fatalf("run %d: %v", run, err)
 		}
-		if fmt.Sprint(counts) != "[{votes 12000 12000} {missed_searches 1 1}]" {
+		if fmt.Sprint(counts) != "[{votes 12000 12000} {missed_searches 1 1} {staff 0 0} {staff_sessions 0 0} {audit_log 0 0} {comment_triage 0 0} {vote_days 2 2}]" {
 			t.Errorf("run %d: counts %v", run, counts)
 		}
 	}

@@ -97,23 +97,56 @@ func (s *Store) EachVote(ctx context.Context, fn func(store.ExportedVote) error)
 
 // PurgeVotes deletes votes not changed since before. Any instance may run
 // it; running it twice deletes nothing more.
+//
+// The rollups of the days the purge reached are counted again from the
+// votes that remain, in the same transaction.
 func (s *Store) PurgeVotes(ctx context.Context, before time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM votes WHERE updated_at < $1`, before)
+	var n int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM votes WHERE updated_at < $1`, before)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		n = tag.RowsAffected()
+		day := before.UTC().Format(time.DateOnly)
+		if _, err := tx.Exec(ctx, `DELETE FROM vote_days WHERE day <= $1`, day); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO vote_days (day, article, locale, helpful, reason, count)
+			SELECT (updated_at AT TIME ZONE 'UTC')::date, article, locale, helpful, reason, COUNT(*)
+			FROM votes WHERE (updated_at AT TIME ZONE 'UTC')::date <= $1 GROUP BY 1, 2, 3, 4, 5`, day)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres: purge votes: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
 }
 
 // upsertVotes writes a batch in one statement: the columns travel as
 // arrays and unnest turns them back into rows, so a batch of 500 votes is
-// one round trip and one plan.
-const upsertVotes = `INSERT INTO votes (reader, article, locale, helpful, reason, comment, created_at, updated_at)
-SELECT r, a, l, h, rs, c, $7, $7
-FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::text[]) AS t(r, a, l, h, rs, c)
-ON CONFLICT (reader, article, locale) DO UPDATE SET
-	helpful = excluded.helpful, reason = excluded.reason,
-	comment = excluded.comment, updated_at = excluded.updated_at`
+// one round trip and one plan. In the same statement the daily rollups
+// move: each earlier vote (read from the snapshot before the upsert) is
+// taken off its day, and each new answer is counted on today.
+const upsertVotes = `WITH input AS (
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::text[], $6::text[]) AS t(r, a, l, h, rs, c)
+), earlier AS (
+	SELECT (v.updated_at AT TIME ZONE 'UTC')::date AS day, v.article, v.locale, v.helpful, v.reason
+	FROM votes v JOIN input i ON v.reader = i.r AND v.article = i.a AND v.locale = i.l
+), upsert AS (
+	INSERT INTO votes (reader, article, locale, helpful, reason, comment, created_at, updated_at)
+	SELECT r, a, l, h, rs, c, $7, $7 FROM input
+	ON CONFLICT (reader, article, locale) DO UPDATE SET
+		helpful = excluded.helpful, reason = excluded.reason,
+		comment = excluded.comment, updated_at = excluded.updated_at
+), delta AS (
+	SELECT day, article, locale, helpful, reason, -1 AS n FROM earlier
+	UNION ALL
+	SELECT ($7::timestamptz AT TIME ZONE 'UTC')::date, a, l, h, rs, 1 FROM input
+)
+INSERT INTO vote_days (day, article, locale, helpful, reason, count)
+SELECT day, article, locale, helpful, reason, SUM(n) FROM delta GROUP BY 1, 2, 3, 4, 5
+ON CONFLICT (day, article, locale, helpful, reason) DO UPDATE SET count = vote_days.count + excluded.count`
 
 // insertVotes writes votes, at most one per key, in tx.
 func insertVotes(ctx context.Context, tx pgx.Tx, votes []store.Vote) error {

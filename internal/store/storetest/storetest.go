@@ -27,6 +27,8 @@ type Store interface {
 	Version(context.Context) (int, error)
 	Ping(context.Context) error
 	Close() error
+	store.Staff
+	store.Feedback
 }
 
 // Opener opens a fresh, empty database for one test; reopen opens the same
@@ -41,6 +43,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MissedSearches", func(t *testing.T) { testMissedSearches(t, open) })
 	t.Run("MissedSearchesBounded", func(t *testing.T) { testMissedSearchesBounded(t, open) })
 	t.Run("Reopen", func(t *testing.T) { testReopen(t, open) })
+	t.Run("Staff", func(t *testing.T) { testStaff(t, open) })
+	t.Run("Rollups", func(t *testing.T) { testRollups(t, open) })
+	t.Run("Triage", func(t *testing.T) { testTriage(t, open) })
 }
 
 func countVotes(t *testing.T, s Store, match func(store.ExportedVote) bool) int {
@@ -239,5 +244,139 @@ func testReopen(t *testing.T, open Opener) {
 	s2 := reopen()
 	if v2, err := s2.Version(context.Background()); err != nil || v2 != v1 {
 		t.Errorf("version after reopen = %d, %v; want %d", v2, err, v1)
+	}
+}
+
+// testStaff: accounts, sessions (a new password revokes them, removing an
+// account takes them along) and the audit log, newest first.
+func testStaff(t *testing.T, open Opener) {
+	s, _ := open(t)
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	if err := s.AddStaff(ctx, store.StaffMember{Email: "ana@example.com", Role: "admin", Password: "$argon2id$x", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddStaff(ctx, store.StaffMember{Email: "ana@example.com", Role: "agent", Password: "y", CreatedAt: now}); err != store.ErrExists {
+		t.Errorf("second account with one e-mail: %v, want ErrExists", err)
+	}
+	m, err := s.StaffByEmail(ctx, "ana@example.com")
+	if err != nil || m.Role != "admin" || m.Password != "$argon2id$x" || !m.CreatedAt.Equal(now) {
+		t.Errorf("StaffByEmail = %+v, %v", m, err)
+	}
+	if _, err := s.StaffByEmail(ctx, "nobody@example.com"); err != store.ErrNotFound {
+		t.Errorf("unknown e-mail: %v", err)
+	}
+	if err := s.CreateSession(ctx, "h1", "ana@example.com", now); err != nil {
+		t.Fatal(err)
+	}
+	later := now.Add(10 * time.Minute)
+	s.TouchSession(ctx, "h1", later)
+	se, err := s.SessionByHash(ctx, "h1")
+	if err != nil || se.Role != "admin" || !se.SeenAt.Equal(later) || !se.CreatedAt.Equal(now) {
+		t.Errorf("SessionByHash = %+v, %v", se, err)
+	}
+	if err := s.SetStaffPassword(ctx, "ana@example.com", "new", later); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByHash(ctx, "h1"); err != store.ErrNotFound {
+		t.Errorf("a session survived a new password: %v", err)
+	}
+	s.CreateSession(ctx, "h2", "ana@example.com", now)
+	s.CreateSession(ctx, "h3", "ana@example.com", later)
+	s.PurgeSessions(ctx, now.Add(time.Minute), now.Add(-time.Hour))
+	if _, err := s.SessionByHash(ctx, "h2"); err != store.ErrNotFound {
+		t.Errorf("an idle session survived the purge: %v", err)
+	}
+	if _, err := s.SessionByHash(ctx, "h3"); err != nil {
+		t.Errorf("a fresh session was purged: %v", err)
+	}
+	if err := s.RemoveStaff(ctx, "ana@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SessionByHash(ctx, "h3"); err != store.ErrNotFound {
+		t.Errorf("a session outlived its account: %v", err)
+	}
+	if err := s.RemoveStaff(ctx, "ana@example.com"); err != store.ErrNotFound {
+		t.Errorf("removing twice: %v", err)
+	}
+	for i, action := range []string{"staff.add", "staff.passwd", "staff.remove"} {
+		s.Audit(ctx, store.AuditEntry{At: now.Add(time.Duration(i) * time.Second), Actor: "cli", Action: action, Detail: "ana@example.com"})
+	}
+	log, err := s.AuditLog(ctx, 2)
+	if err != nil || len(log) != 2 || log[0].Action != "staff.remove" || log[1].Action != "staff.passwd" {
+		t.Errorf("AuditLog = %+v, %v", log, err)
+	}
+}
+
+// testRollups: the daily counts follow the votes, a changed vote moving
+// its count rather than adding one.
+func testRollups(t *testing.T, open Opener) {
+	s, _ := open(t)
+	ctx := context.Background()
+	for _, v := range []store.Vote{
+		{Reader: "a", Article: "log-out", Locale: "en", Helpful: true},
+		{Reader: "b", Article: "log-out", Locale: "en", Reason: "unclear"},
+		{Reader: "c", Article: "log-out", Locale: "ar", Reason: "policy"},
+		{Reader: "b", Article: "log-out", Locale: "en", Reason: "did_not_work"}, // b changes the reason
+		{Reader: "c", Article: "log-out", Locale: "ar", Helpful: true},          // c changes to yes
+	} {
+		if err := s.SaveVote(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	since := time.Now().Add(-24 * time.Hour)
+	stats, err := s.VoteStats(ctx, since, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(stats), "[{log-out ar 1 0 map[]} {log-out en 1 1 map[did_not_work:1]}]"; got != want {
+		t.Errorf("VoteStats = %s, want %s", got, want)
+	}
+	if ar, _ := s.VoteStats(ctx, since, "ar"); len(ar) != 1 || ar[0].Locale != "ar" {
+		t.Errorf("VoteStats for ar = %v", ar)
+	}
+	trend, err := s.VoteTrend(ctx, since, "log-out", "")
+	today := time.Now().UTC().Format(time.DateOnly)
+	if err != nil || len(trend) != 1 || trend[0] != (store.DayCount{Day: today, Helpful: 2, NotHelpful: 1}) {
+		t.Errorf("VoteTrend = %+v, %v", trend, err)
+	}
+	if _, err := s.PurgeVotes(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if stats, _ := s.VoteStats(ctx, since, ""); len(stats) != 0 {
+		t.Errorf("rollups after every vote was purged: %v", stats)
+	}
+}
+
+// testTriage: the queue lists commented "No" votes newest first, and a
+// triage state moves a comment from "new" to its state.
+func testTriage(t *testing.T, open Opener) {
+	s, _ := open(t)
+	ctx := context.Background()
+	for i, r := range []string{"r1", "r2", "r3"} {
+		v := store.Vote{Reader: r, Article: "backup-restore", Locale: "es", Reason: "unclear", Comment: fmt.Sprint("comment ", i)}
+		if err := s.SaveVote(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1100 * time.Millisecond) // distinct timestamps: the order is by time
+	}
+	s.SaveVote(ctx, store.Vote{Reader: "r4", Article: "backup-restore", Locale: "es", Helpful: true})
+	all, err := s.Comments(ctx, "", 10)
+	if err != nil || len(all) != 3 || all[0].Comment != "comment 2" || all[0].State != "new" {
+		t.Fatalf("Comments = %+v, %v", all, err)
+	}
+	c := all[1]
+	c.State, c.Note, c.UpdatedBy = "planned", "rewrite step 3", "ana@example.com"
+	if err := s.SetTriage(ctx, c, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	planned, _ := s.Comments(ctx, "planned", 10)
+	fresh, _ := s.Comments(ctx, "new", 10)
+	if len(planned) != 1 || planned[0].Note != "rewrite step 3" || planned[0].UpdatedBy != "ana@example.com" || len(fresh) != 2 {
+		t.Errorf("planned %+v, new %d", planned, len(fresh))
+	}
+	top, err := s.TopMissedSearches(ctx, time.Now().Add(-time.Hour), "", 5)
+	if err != nil || len(top) != 0 {
+		t.Errorf("TopMissedSearches on no searches = %v, %v", top, err)
 	}
 }
