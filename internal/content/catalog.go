@@ -51,6 +51,9 @@ type Translation struct {
 	Body        []Segment
 	Text        string // plain text of the body, for search
 	File        string // path within articles/, for messages
+
+	parts   []part // structure, compared with English
+	endLine int    // last line of the file
 }
 
 // Segment is a stretch of the body: plain HTML, or a group of platform

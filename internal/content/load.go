@@ -322,6 +322,7 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 		Keywords: fm.Keywords, Updated: updated, File: rf.file,
 	}
 	t.Body = r.segments(blocks)
+	t.parts, t.endLine = r.parts, rf.bodyLine+strings.Count(rf.body, "\n")
 	for _, e := range r.errs {
 		l.add(rf.file, e.line, "%s", e.msg)
 	}
@@ -368,6 +369,9 @@ func (l *loader) checkArticle(c *Catalog, a *Article) {
 		}
 		if got := fmt.Sprint(t.PlatformSections()); got != want {
 			l.add(t.File, 0, "platform sections %s differ from English %s", got, want)
+		}
+		for _, e := range parityProblems(en.parts, t.parts, en.File, t.endLine) {
+			l.add(t.File, e.line, "%s", e.msg)
 		}
 		if t.Text == en.Text || t.Title == en.Title {
 			l.add(t.File, 0, "identical to English: translate it or delete the file")

@@ -125,12 +125,14 @@ type bodyRenderer struct {
 	links    func(slug string) bool // does an article exist
 	errs     []lineError
 	headings int
+	parts    []part // the structure parity compares
 }
 
 func (r *bodyRenderer) segments(blocks []block) []Segment {
 	var segs []Segment
 	for _, b := range blocks {
 		if b.kind == "platform" {
+			r.parts = append(r.parts, part{key: "platform section " + b.platform, line: b.line - 1})
 			sec := PlatformSection{Platform: b.platform, HTML: r.blocks(b.children)}
 			if n := len(segs); n > 0 && segs[n-1].Platforms != nil {
 				segs[n-1].Platforms = append(segs[n-1].Platforms, sec)
@@ -157,6 +159,7 @@ func (r *bodyRenderer) blocks(bs []block) string {
 	for _, b := range bs {
 		switch b.kind {
 		case "note", "warning":
+			r.parts = append(r.parts, part{key: ":::" + b.kind + " callout", line: b.line - 1})
 			fmt.Fprintf(&out, `<div class="callout callout-%s" role="note"><p class="callout-title">%s</p>`,
 				b.kind, html.EscapeString(r.labels("article."+b.kind)))
 			out.WriteString(r.render(b))
@@ -211,6 +214,7 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		r.skeletonOf(n, lineOf)
 		switch n := n.(type) {
 		case *ast.Heading:
 			r.headings++
