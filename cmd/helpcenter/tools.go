@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
 	"helpcenter/internal/store/postgres"
+	"helpcenter/locales/glossary"
 )
 
 // check validates the message files and the articles and prints every
@@ -30,6 +32,13 @@ func check(args []string, getenv func(string) string, stdout io.Writer) error {
 		return err
 	}
 	lfs, afs := contentFS(*dir)
+	gfs, err := fs.Sub(lfs, "glossary")
+	if err != nil {
+		return err
+	}
+	if *dir == "" {
+		gfs = glossary.FS
+	}
 	var problems []string
 	for _, p := range i18n.Check(lfs) {
 		p.File = "locales/" + p.File
@@ -39,7 +48,7 @@ func check(args []string, getenv func(string) string, stdout io.Writer) error {
 	if b, err := i18n.Load(lfs, slog.New(slog.DiscardHandler)); err == nil {
 		labels = func(locale, id string) string { return b.For(locale).T(id) }
 	}
-	_, err := content.Load(afs, content.Options{Labels: labels, Now: time.Now()})
+	_, err = content.Load(afs, content.Options{Labels: labels, Now: time.Now(), Glossary: gfs})
 	var le *content.LoadError
 	if errors.As(err, &le) {
 		for _, p := range le.Problems {

@@ -53,7 +53,8 @@ type Translation struct {
 	File        string // path within articles/, for messages
 
 	parts   []part // structure, compared with English
-	endLine int    // last line of the file
+	menus   []menuAt
+	endLine int // last line of the file
 }
 
 // Segment is a stretch of the body: plain HTML, or a group of platform

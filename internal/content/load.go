@@ -50,6 +50,9 @@ type fmLines map[string]int // field -> file line
 type Options struct {
 	Labels func(locale, id string) string
 	Now    time.Time
+	// Glossary holds locales/glossary/<code>.toml; nil skips the glossary
+	// rules (the site does: they are for writers, run by check).
+	Glossary fs.FS
 }
 
 // Load reads categories.toml and every <slug>/<locale>.md of fsys, renders
@@ -80,6 +83,7 @@ type loader struct {
 	fsys     fs.FS
 	opts     Options
 	problems []Problem
+	glossary map[string]*glossary
 }
 
 func (l *loader) add(file string, line int, format string, args ...any) {
@@ -96,6 +100,7 @@ type rawFile struct {
 func (l *loader) load() *Catalog {
 	c := &Catalog{articles: map[string]*Article{}, categories: map[string]*Category{}}
 	l.loadCategories(c)
+	l.glossary = l.loadGlossaries()
 
 	entries, err := fs.ReadDir(l.fsys, ".")
 	if err != nil {
@@ -322,7 +327,10 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 		Keywords: fm.Keywords, Updated: updated, File: rf.file,
 	}
 	t.Body = r.segments(blocks)
-	t.parts, t.endLine = r.parts, rf.bodyLine+strings.Count(rf.body, "\n")
+	t.parts, t.menus, t.endLine = r.parts, r.menus, rf.bodyLine+strings.Count(rf.body, "\n")
+	if g, ok := l.glossary[rf.locale]; ok {
+		l.checkWords(g, rf)
+	}
 	for _, e := range r.errs {
 		l.add(rf.file, e.line, "%s", e.msg)
 	}
@@ -372,6 +380,9 @@ func (l *loader) checkArticle(c *Catalog, a *Article) {
 		}
 		for _, e := range parityProblems(en.parts, t.parts, en.File, t.endLine) {
 			l.add(t.File, e.line, "%s", e.msg)
+		}
+		if g, ok := l.glossary[code]; ok {
+			l.checkMenus(g, en, t)
 		}
 		if t.Text == en.Text || t.Title == en.Title {
 			l.add(t.File, 0, "identical to English: translate it or delete the file")

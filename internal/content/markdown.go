@@ -126,6 +126,7 @@ type bodyRenderer struct {
 	errs     []lineError
 	headings int
 	parts    []part // the structure parity compares
+	menus    []menuAt
 }
 
 func (r *bodyRenderer) segments(blocks []block) []Segment {

@@ -47,6 +47,7 @@ func (r *bodyRenderer) skeletonOf(n ast.Node, lineOf func(ast.Node) int) {
 		}
 	case *menuPath:
 		add(lineOf(n), "menu path of %d levels", len(n.items))
+		r.menus = append(r.menus, menuAt{items: n.items, line: lineOf(n)})
 	}
 }
 
