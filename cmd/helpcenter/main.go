@@ -5,6 +5,8 @@
 //	helpcenter healthcheck   exit 0 if the local server answers /healthz
 //	helpcenter export votes  print every vote as CSV
 //	helpcenter backup <file> copy the live database to file, consistently
+//	helpcenter translations [-format csv]  article × locale translation states
+//	helpcenter translations stamp          record the English source of checked translations
 package main
 
 import (
@@ -57,8 +59,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = backup(ctx, args, getenv, stdout)
 	case "migrate-data":
 		err = migrateData(ctx, args, stdout)
+	case "translations":
+		err = translations(args, getenv, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file> or migrate-data", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file>, migrate-data or translations", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)

@@ -29,6 +29,8 @@ type LoadError = i18n.LoadError
 // engines: 160 characters in English leave room for longer languages.
 const maxDescription = 200
 
+var sourceRE = regexp.MustCompile(`^[0-9a-f]{12}$`)
+
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 type frontMatter struct {
@@ -40,6 +42,7 @@ type frontMatter struct {
 	Updated     string   `yaml:"updated"`
 	Featured    bool     `yaml:"featured"`
 	Keywords    []string `yaml:"keywords"`
+	Source      string   `yaml:"source"`
 	lines       fmLines  `yaml:"-"`
 }
 
@@ -59,13 +62,7 @@ type Options struct {
 // them and checks them against the rules of articles/README.md. Any
 // problem fails the load, with every problem listed as file:line.
 func Load(fsys fs.FS, opts Options) (*Catalog, error) {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	if opts.Labels == nil {
-		opts.Labels = func(_, id string) string { return id }
-	}
-	l := &loader{fsys: fsys, opts: opts}
+	l := &loader{fsys: fsys, opts: opts.withDefaults()}
 	c := l.load()
 	if len(l.problems) > 0 {
 		sort.SliceStable(l.problems, func(i, j int) bool {
@@ -77,6 +74,16 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 		return nil, &LoadError{Problems: l.problems}
 	}
 	return c, nil
+}
+
+func (opts Options) withDefaults() Options {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.Labels == nil {
+		opts.Labels = func(_, id string) string { return id }
+	}
+	return opts
 }
 
 type loader struct {
@@ -140,6 +147,7 @@ func (l *loader) load() *Catalog {
 			Slug: rf.slug, Category: rf.fm.Category, Featured: rf.fm.Featured,
 			Platforms: rf.fm.Platforms, Related: rf.fm.Related,
 			Translations: map[string]*Translation{},
+			sourceHash:   SourceHash(rf.body),
 		}
 	}
 	exists := func(slug string) bool { _, ok := c.articles[slug]; return ok }
@@ -291,6 +299,9 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 		l.add(rf.file, line("updated"), "updated %s is in the future", fm.Updated)
 	}
 	if rf.locale == "en" {
+		if fm.Source != "" {
+			l.add(rf.file, line("source"), "source is for translations: English is the source")
+		}
 		if fm.Category == "" {
 			l.add(rf.file, line("category"), "category is required")
 		}
@@ -308,6 +319,9 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 		if fm.Category != "" && fm.Category != a.Category {
 			l.add(rf.file, line("category"), "category %q differs from English %q: only en.md decides it", fm.Category, a.Category)
 		}
+		if fm.Source != "" && !sourceRE.MatchString(fm.Source) {
+			l.add(rf.file, line("source"), "source %q is not a hash written by helpcenter translations stamp", fm.Source)
+		}
 		for field, set := range map[string]bool{"platforms": fm.Platforms != nil, "related": fm.Related != nil, "featured": fm.Featured} {
 			if set {
 				l.add(rf.file, line(field), "%s is decided by en.md only; leave it out of translations", field)
@@ -324,7 +338,7 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 	}
 	t := &Translation{
 		Locale: rf.locale, Title: strings.TrimSpace(fm.Title), Description: strings.TrimSpace(fm.Description),
-		Keywords: fm.Keywords, Updated: updated, File: rf.file,
+		Keywords: fm.Keywords, Updated: updated, File: rf.file, Source: fm.Source,
 	}
 	t.Body = r.segments(blocks)
 	t.parts, t.menus, t.endLine = r.parts, r.menus, rf.bodyLine+strings.Count(rf.body, "\n")
