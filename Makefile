@@ -1,5 +1,5 @@
 # Everyday tasks. The README's two commands need none of this.
-.PHONY: run test generate check lint build ci
+.PHONY: run test generate check lint build ci bench
 
 run:
 	go run ./cmd/helpcenter
@@ -23,3 +23,8 @@ build:
 
 ci:
 	bash .ci/run
+
+# The help center against nginx serving the same bytes, plus search,
+# votes, cold start and memory (see README, "Performance").
+bench:
+	bash .ci/bench/run

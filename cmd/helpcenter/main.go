@@ -21,11 +21,15 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	"helpcenter/articles"
 	"helpcenter/internal/assets"
+
 	"helpcenter/internal/config"
 	"helpcenter/internal/server"
 	"helpcenter/internal/store"
@@ -97,19 +101,45 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log := newLogger(cfg, stderr)
 	log.Info("starting", "config", cfg)
 
+	// The three independent loads run side by side; the search index is
+	// built after them, in the background, while pages are served.
 	lfs, afs := contentFS(cfg.ContentDir)
-	site, err := server.LoadSite(lfs, afs, log)
-	if err != nil {
+	var (
+		site   *server.Site
+		phases []server.Phase
+		as     *assets.Set
+		st     store.DB
+		took   = map[string]time.Duration{}
+		mu     sync.Mutex
+	)
+	timed := func(name string, fn func() error) func() error {
+		return func() error {
+			t := time.Now()
+			err := fn()
+			mu.Lock()
+			took[name] = time.Since(t)
+			mu.Unlock()
+			return err
+		}
+	}
+	var g errgroup.Group
+	g.Go(timed("content", func() (err error) { site, phases, err = server.LoadSiteFast(lfs, afs, log); return err }))
+	g.Go(timed("assets", func() (err error) { as, err = assets.Load(static.FS); return err }))
+	g.Go(timed("database", func() (err error) { st, err = openDB(ctx, cfg.DB); return err }))
+	if err := g.Wait(); err != nil {
+		if st != nil {
+			st.Close()
+		}
 		return err
 	}
-	as, err := assets.Load(static.FS)
-	if err != nil {
-		return err
+	attrs := []any{"total", time.Since(started).Round(time.Millisecond)}
+	for _, p := range phases {
+		attrs = append(attrs, p.Name, p.Took.Round(time.Millisecond))
 	}
-	st, err := openDB(ctx, cfg.DB)
-	if err != nil {
-		return err
+	for _, name := range []string{"content", "assets", "database"} {
+		attrs = append(attrs, name, took[name].Round(time.Millisecond))
 	}
+	log.Info("loaded", attrs...)
 	defer func() {
 		if err := st.Close(); err != nil {
 			log.Error("close database", "err", err)
@@ -130,6 +160,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		go srv.WatchContent(ctx, cfg.ContentDir, lfs, afs)
 	}
 	go srv.PurgeOldData(ctx)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		go followMemoryLimit(ctx, srv)
+	}
+	for _, p := range phases {
+		srv.Metrics().StartupPhase.WithLabelValues(p.Name).Set(p.Took.Seconds())
+	}
+	for name, d := range took {
+		srv.Metrics().StartupPhase.WithLabelValues(name).Set(d.Seconds())
+	}
+	if cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(cfg.MetricsAddr, srv.Metrics().Handler(), log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -146,6 +192,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	srv.Metrics().StartupPhase.WithLabelValues("listening").Set(time.Since(started).Seconds())
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "startup", time.Since(started).Round(time.Millisecond))
 
 	select {
@@ -171,4 +218,43 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	srv.Wait()
 	return nil
+}
+
+// serveMetrics serves Prometheus metrics at /metrics on a listener of its
+// own, so that they are never exposed to readers through the site. stop
+// closes it.
+func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	ms := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	go ms.Serve(ln)
+	log.Info("metrics", "addr", ln.Addr().String(), "path", "/metrics")
+	return func() { ms.Close() }, nil
+}
+
+// memoryBase is the Go memory the server needs besides the page cache:
+// messages, articles, search index, connections, with room for garbage.
+const memoryBase = 48 << 20
+
+// followMemoryLimit keeps Go's soft memory limit at memoryBase plus what
+// the page cache holds now, unless GOMEMLIMIT says otherwise. By default
+// the garbage collector lets the heap grow to twice what is live before
+// it collects, and the memory freed goes back to the system only slowly;
+// the limit makes it collect and return memory sooner while the heap is
+// near it, at no cost while it is far below.
+func followMemoryLimit(ctx context.Context, srv *server.Server) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		debug.SetMemoryLimit(memoryBase + int64(srv.PageCacheBytes()))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

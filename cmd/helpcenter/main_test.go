@@ -322,3 +322,27 @@ func TestUnknownCommand(t *testing.T) {
 		t.Error("unknown command succeeded")
 	}
 }
+
+// TestMetricsListener: with HELPCENTER_METRICS_ADDR the metrics are on
+// their own listener, start-up phases included, and not on the site.
+func TestMetricsListener(t *testing.T) {
+	maddr := freeAddr(t)
+	p := start(t, filepath.Join(t.TempDir(), "hc.db"), "HELPCENTER_METRICS_ADDR="+maddr)
+	resp, err := http.Get("http://" + maddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`helpcenter_startup_phase_seconds{phase="messages"}`, `helpcenter_startup_phase_seconds{phase="listening"}`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if resp, err := http.Get("http://" + p.addr + "/metrics"); err == nil {
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Error("the site serves /metrics")
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/andybalholm/brotli"
 )
@@ -33,12 +34,17 @@ type file struct {
 type Set struct {
 	byURL  map[string]*file // hashed path below Prefix -> file
 	byName map[string]string
+	// compressed is closed once every file's gzip and brotli forms are
+	// made. Load returns before that (brotli's best level takes a while,
+	// and start-up waits for Load); only asset requests wait for it.
+	compressed chan struct{}
 }
 
 // Load reads every file of fsys and prepares its hashed URL and its
 // compressed forms.
 func Load(fsys fs.FS) (*Set, error) {
-	s := &Set{byURL: map[string]*file{}, byName: map[string]string{}}
+	s := &Set{byURL: map[string]*file{}, byName: map[string]string{}, compressed: make(chan struct{})}
+	var todo []*file
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(p, ".go") {
 			return err
@@ -56,7 +62,7 @@ func Load(fsys fs.FS) (*Set, error) {
 			f.contentType = "application/octet-stream"
 		}
 		if compressible(f.contentType) {
-			f.gz, f.br = compress(raw)
+			todo = append(todo, f)
 		}
 		s.byURL[hashed] = f
 		s.byName[p] = Prefix + hashed
@@ -65,6 +71,14 @@ func Load(fsys fs.FS) (*Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
+	go func() {
+		defer close(s.compressed)
+		var wg sync.WaitGroup
+		for _, f := range todo {
+			wg.Go(func() { f.gz, f.br = compress(f.raw) })
+		}
+		wg.Wait()
+	}()
 	return s, nil
 }
 
@@ -111,6 +125,7 @@ func (s *Set) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	<-s.compressed
 	h := w.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -31,6 +31,8 @@ type Config struct {
 	VoteRetention  time.Duration  // votes untouched this long are deleted
 	ShutdownGrace  time.Duration  // time in-flight requests get to finish on SIGTERM
 	MaxDBSize      int64          // bytes of data above which writes are refused; 0: no limit
+	PageCache      uint64         // bytes of rendered pages kept in memory; 0 turns the cache off
+	MetricsAddr    string         // listen address of the Prometheus metrics; empty turns them off
 }
 
 // envPrefix starts every variable name.
@@ -67,8 +69,10 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	str(&proxies, "trusted-proxies", "", "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted")
 	str(&retain, "vote-retention", "730d", "how long votes are kept after their last change (e.g. 730d, 4380h)")
 	str(&shutdown, "shutdown-grace", "20s", "how long in-flight requests may run after SIGTERM")
-	var maxDB string
+	var maxDB, pageCache string
 	str(&maxDB, "max-db-size", "0", "database size above which votes are refused with 503 while pages are served (e.g. 2GB); 0: no limit")
+	str(&pageCache, "page-cache", "64MB", "memory for rendered pages (e.g. 64MB, 256MB; 0 turns the cache off)")
+	str(&c.MetricsAddr, "metrics-addr", "", "listen address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -146,6 +150,16 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	if c.MaxDBSize, err = parseSize(maxDB); err != nil {
 		bad("max_db_size", "%q: want a size such as 500MB or 2GB, or 0", maxDB)
 	}
+	if n, err := parseSize(pageCache); err != nil {
+		bad("page_cache", "%q: want a size such as 64MB or 0", pageCache)
+	} else {
+		c.PageCache = uint64(n)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("metrics_addr", "%q is not host:port", c.MetricsAddr)
+		}
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -195,7 +209,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()), slog.String("content_dir", c.ContentDir),
 		slog.Int("rate_limit", c.RateLimit), slog.String("trusted_proxies", strings.Join(proxies, ",")),
 		slog.Duration("vote_retention", c.VoteRetention), slog.Duration("shutdown_grace", c.ShutdownGrace),
-		slog.Int64("max_db_size", c.MaxDBSize),
+		slog.Int64("max_db_size", c.MaxDBSize), slog.Uint64("page_cache", c.PageCache), slog.String("metrics_addr", c.MetricsAddr),
 	)
 }
 

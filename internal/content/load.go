@@ -6,14 +6,17 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"golang.org/x/net/html"
+	"golang.org/x/sync/errgroup"
 	"gopkg.in/yaml.v3"
 
 	"helpcenter/internal/i18n"
@@ -69,7 +72,10 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 			if l.problems[i].File != l.problems[j].File {
 				return l.problems[i].File < l.problems[j].File
 			}
-			return l.problems[i].Line < l.problems[j].Line
+			if l.problems[i].Line != l.problems[j].Line {
+				return l.problems[i].Line < l.problems[j].Line
+			}
+			return l.problems[i].Message < l.problems[j].Message
 		})
 		return nil, &LoadError{Problems: l.problems}
 	}
@@ -87,6 +93,7 @@ func (opts Options) withDefaults() Options {
 }
 
 type loader struct {
+	mu       sync.Mutex // guards problems: files are parsed and built in parallel
 	fsys     fs.FS
 	opts     Options
 	problems []Problem
@@ -94,6 +101,8 @@ type loader struct {
 }
 
 func (l *loader) add(file string, line int, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.problems = append(l.problems, Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 }
 
@@ -114,7 +123,8 @@ func (l *loader) load() *Catalog {
 		l.add(".", 0, "read articles: %v", err)
 		return c
 	}
-	var files []rawFile
+	type source struct{ file, slug, locale string }
+	var sources []source
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
@@ -132,9 +142,20 @@ func (l *loader) load() *Catalog {
 				l.add(f, 0, "file name must be a locale code from locales.tsv with .md, like pt-BR.md")
 				continue
 			}
-			if rf, ok := l.parseFile(f, slug, code); ok {
-				files = append(files, rf)
-			}
+			sources = append(sources, source{f, slug, code})
+		}
+	}
+	// Parsing and rendering a few hundred files is most of start-up:
+	// both run on every CPU.
+	parsed := make([]rawFile, len(sources))
+	ok := make([]bool, len(sources))
+	parallel(len(sources), func(i int) {
+		parsed[i], ok[i] = l.parseFile(sources[i].file, sources[i].slug, sources[i].locale)
+	})
+	var files []rawFile
+	for i := range parsed {
+		if ok[i] {
+			files = append(files, parsed[i])
 		}
 	}
 	// Articles are created from their English file, which decides the
@@ -151,7 +172,13 @@ func (l *loader) load() *Catalog {
 		}
 	}
 	exists := func(slug string) bool { _, ok := c.articles[slug]; return ok }
-	for _, rf := range files {
+	built := make([]*Translation, len(files))
+	parallel(len(files), func(i int) {
+		if a, ok := c.articles[files[i].slug]; ok {
+			built[i] = l.build(files[i], a, exists)
+		}
+	})
+	for i, rf := range files {
 		a, ok := c.articles[rf.slug]
 		if !ok {
 			if rf.locale != "en" {
@@ -159,7 +186,7 @@ func (l *loader) load() *Catalog {
 			}
 			continue
 		}
-		a.Translations[rf.locale] = l.build(rf, a, exists)
+		a.Translations[rf.locale] = built[i]
 	}
 	for _, a := range c.articles {
 		c.Articles = append(c.Articles, a)
@@ -429,4 +456,14 @@ func plainText(h string) string {
 			}
 		}
 	}
+}
+
+// parallel runs fn(0) … fn(n-1), as many at a time as there are CPUs.
+func parallel(n int, fn func(i int)) {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range n {
+		g.Go(func() error { fn(i); return nil })
+	}
+	g.Wait()
 }

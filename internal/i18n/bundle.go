@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/text/message"
 )
 
@@ -87,45 +89,28 @@ func Check(fsys fs.FS) []Problem {
 }
 
 func load(fsys fs.FS, log *slog.Logger) (*Bundle, []Problem) {
+	// The 59 files are parsed, and later verified, in parallel: start-up
+	// waits for this. Each locale's problems are kept apart and joined in
+	// table order, so the report does not depend on scheduling.
+	parsed := make([]parsedFile, len(All))
+	parallel(len(All), func(i int) { parsed[i] = parseFile(fsys, All[i]) })
+
 	var problems []Problem
 	bundle := goi18n.NewBundle(Default.Tag)
-	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-
 	keys := make(map[string]map[string]bool, len(All))
 	plural := map[string]bool{} // IDs whose English value is a table of plural forms
-	for _, l := range All {
-		name := l.Code + ".toml"
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			problems = append(problems, Problem{File: name, Message: "missing message file"})
+	for i, l := range All {
+		pf := parsed[i]
+		problems = append(problems, pf.problems...)
+		if pf.file == nil {
 			continue
 		}
-		var raw map[string]any
-		if md, err := toml.Decode(string(data), &raw); err != nil {
-			var pe toml.ParseError
-			line := 0
-			if errors.As(err, &pe) {
-				line = pe.Position.Line
-			}
-			problems = append(problems, Problem{File: name, Line: line, Message: err.Error()})
-			continue
-		} else {
-			keys[l.Code] = make(map[string]bool, len(raw))
-			for _, k := range md.Keys() {
-				if len(k) == 1 {
-					keys[l.Code][k[0]] = true
-				}
-			}
-			if l == Default {
-				for id, v := range raw {
-					if _, ok := v.(map[string]any); ok {
-						plural[id] = true
-					}
-				}
-			}
+		keys[l.Code] = pf.keys
+		if l == Default {
+			plural = pf.plural
 		}
-		if _, err := bundle.ParseMessageFileBytes(data, name); err != nil {
-			problems = append(problems, Problem{File: name, Message: err.Error()})
+		if err := bundle.AddMessages(pf.file.Tag, pf.file.Messages...); err != nil {
+			problems = append(problems, Problem{File: l.Code + ".toml", Message: err.Error()})
 		}
 	}
 	if len(problems) > 0 {
@@ -139,14 +124,11 @@ func load(fsys fs.FS, log *slog.Logger) (*Bundle, []Problem) {
 	sort.Strings(ids)
 	b := &Bundle{IDs: ids, localizers: make(map[string]*Localizer, len(All))}
 	english := goi18n.NewLocalizer(bundle, Default.Code)
-	for _, l := range All {
-		name := l.Code + ".toml"
-		for id := range keys[l.Code] {
-			if !keys[Default.Code][id] {
-				problems = append(problems, Problem{File: name, Message: fmt.Sprintf("extra message %q (not in en.toml)", id)})
-			}
-		}
-		loc := &Localizer{
+	locs := make([]*Localizer, len(All))
+	found := make([][]Problem, len(All))
+	parallel(len(All), func(i int) {
+		l := All[i]
+		locs[i] = &Localizer{
 			Locale:  l,
 			loc:     goi18n.NewLocalizer(bundle, l.Code),
 			english: english,
@@ -154,30 +136,103 @@ func load(fsys fs.FS, log *slog.Logger) (*Bundle, []Problem) {
 			dates:   newDateFormatter(l),
 			log:     log,
 		}
-		for _, id := range ids {
-			if !keys[l.Code][id] {
-				problems = append(problems, Problem{File: name, Message: fmt.Sprintf("missing message %q", id)})
-				continue
-			}
-			counts := []any{nil}
-			if plural[id] {
-				counts = SampleCounts
-			}
-			for _, n := range counts {
-				_, tag, err := loc.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n})
-				if err != nil {
-					problems = append(problems, Problem{File: name, Message: fmt.Sprintf("message %q with count %v: %v", id, n, err)})
-					break
-				}
-				if tag != l.Tag {
-					problems = append(problems, Problem{File: name, Message: fmt.Sprintf("message %q resolves to %s, not %s", id, tag, l.Code)})
-					break
-				}
-			}
-		}
-		b.localizers[l.Code] = loc
+		found[i] = verify(locs[i], ids, keys, plural)
+	})
+	for i, l := range All {
+		b.localizers[l.Code] = locs[i]
+		problems = append(problems, found[i]...)
 	}
 	return b, problems
+}
+
+// parsedFile is one message file, read and parsed.
+type parsedFile struct {
+	file     *goi18n.MessageFile
+	keys     map[string]bool // every top-level message ID
+	plural   map[string]bool // IDs whose value is a table of plural forms
+	problems []Problem
+}
+
+var unmarshalers = map[string]goi18n.UnmarshalFunc{"toml": toml.Unmarshal}
+
+func parseFile(fsys fs.FS, l Locale) parsedFile {
+	name := l.Code + ".toml"
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return parsedFile{problems: []Problem{{File: name, Message: "missing message file"}}}
+	}
+	var raw map[string]any
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		var pe toml.ParseError
+		line := 0
+		if errors.As(err, &pe) {
+			line = pe.Position.Line
+		}
+		return parsedFile{problems: []Problem{{File: name, Line: line, Message: err.Error()}}}
+	}
+	pf := parsedFile{keys: make(map[string]bool, len(raw)), plural: map[string]bool{}}
+	for _, k := range md.Keys() {
+		if len(k) == 1 {
+			pf.keys[k[0]] = true
+		}
+	}
+	for id, v := range raw {
+		if _, ok := v.(map[string]any); ok {
+			pf.plural[id] = true
+		}
+	}
+	if pf.file, err = goi18n.ParseMessageFileBytes(data, name, unmarshalers); err != nil {
+		return parsedFile{problems: []Problem{{File: name, Message: err.Error()}}}
+	}
+	return pf
+}
+
+// verify localizes every message of a locale with counts that reach every
+// plural category, so that a missing form fails here and not in the
+// middle of a request.
+func verify(loc *Localizer, ids []string, keys map[string]map[string]bool, plural map[string]bool) []Problem {
+	l := loc.Locale
+	name := l.Code + ".toml"
+	var problems []Problem
+	for id := range keys[l.Code] {
+		if !keys[Default.Code][id] {
+			problems = append(problems, Problem{File: name, Message: fmt.Sprintf("extra message %q (not in en.toml)", id)})
+		}
+	}
+	sort.Slice(problems, func(i, j int) bool { return problems[i].Message < problems[j].Message })
+	for _, id := range ids {
+		if !keys[l.Code][id] {
+			problems = append(problems, Problem{File: name, Message: fmt.Sprintf("missing message %q", id)})
+			continue
+		}
+		counts := []any{nil}
+		if plural[id] {
+			counts = SampleCounts
+		}
+		for _, n := range counts {
+			_, tag, err := loc.loc.LocalizeWithTag(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n})
+			if err != nil {
+				problems = append(problems, Problem{File: name, Message: fmt.Sprintf("message %q with count %v: %v", id, n, err)})
+				break
+			}
+			if tag != l.Tag {
+				problems = append(problems, Problem{File: name, Message: fmt.Sprintf("message %q resolves to %s, not %s", id, tag, l.Code)})
+				break
+			}
+		}
+	}
+	return problems
+}
+
+// parallel runs fn(0) … fn(n-1), as many at a time as there are CPUs.
+func parallel(n int, fn func(i int)) {
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range n {
+		g.Go(func() error { fn(i); return nil })
+	}
+	g.Wait()
 }
 
 // identical reports messages whose text is the same as English: a sign of

@@ -116,6 +116,7 @@ func (s *Server) saveFeedback(c echo.Context) error {
 		s.log.Error("feedback: save vote", "article", a.Slug, "locale", loc.Code, "err", err)
 		return &publicError{status: http.StatusServiceUnavailable, text: loc.T("feedback.error_unavailable")}
 	}
+	s.metrics.VotesWritten.Inc()
 
 	next := "thanks"
 	if in.Helpful == "no" && step != "reason" {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"sort"
 	"sync"
@@ -40,6 +41,7 @@ func (s *Server) showHome(c echo.Context) error {
 	for _, a := range s.popular.order(s, cat) {
 		p.Popular = append(p.Popular, articleLink(loc, a))
 	}
+	c.Response().Header().Set("Cache-Control", cacheHome)
 	return render(c, http.StatusOK, page.Home(p))
 }
 
@@ -51,17 +53,34 @@ type popularCache struct {
 	counts     map[string]int
 	fetched    time.Time
 	refreshing bool
+	generation uint64 // bumped when the counts change the order; part of cached pages' keys
+}
+
+// version starts a refresh when the counts are old and returns the
+// generation of the counts in use: pages that show popular questions are
+// cached per generation.
+func (pc *popularCache) version(s *Server) uint64 {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.refreshIfOld(s)
+	return pc.generation
+}
+
+// refreshIfOld starts a background refresh when the counts are more than
+// a minute old; pc.mu is held.
+func (pc *popularCache) refreshIfOld(s *Server) {
+	if time.Since(pc.fetched) > time.Minute && !pc.refreshing {
+		pc.refreshing = true
+		s.background.Add(1)
+		go pc.refresh(s)
+	}
 }
 
 // order returns the featured articles, most helpful votes first; on a tie
 // (or without votes) in the catalog's order.
 func (pc *popularCache) order(s *Server, cat *content.Catalog) []*content.Article {
 	pc.mu.Lock()
-	if time.Since(pc.fetched) > time.Minute && !pc.refreshing {
-		pc.refreshing = true
-		s.background.Add(1)
-		go pc.refresh(s)
-	}
+	pc.refreshIfOld(s)
 	counts := pc.counts
 	pc.mu.Unlock()
 	featured := cat.Featured()
@@ -82,6 +101,9 @@ func (pc *popularCache) refresh(s *Server) {
 	if err != nil {
 		s.log.Warn("popular questions: vote counts unavailable", "err", err)
 		return
+	}
+	if !maps.Equal(pc.counts, counts) {
+		pc.generation++
 	}
 	pc.counts = counts
 }

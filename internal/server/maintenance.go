@@ -41,10 +41,8 @@ func (s *Server) WatchContent(ctx context.Context, dir string, localesFS, articl
 		}
 		old := s.Site()
 		s.SetSite(site)
-		if old.Index != nil {
-			// Requests that took the old snapshot may still be searching.
-			go func() { time.Sleep(time.Minute); old.Index.Close() }()
-		}
+		// Requests that took the old snapshot may still be searching.
+		go func() { time.Sleep(time.Minute); old.closeIndex() }()
 		s.log.Info("content reloaded", "took", time.Since(started).Round(time.Millisecond))
 	}
 }

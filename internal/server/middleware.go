@@ -6,7 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,57 +22,140 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// securityHeaders go on every response, redirects and errors included
-// (it runs before routing). README.md says what each one is for.
-func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	https := strings.HasPrefix(s.cfg.BaseURL, "https://")
+// securityHeaderValues go on every response, redirects and errors
+// included. README.md says what each one is for. The keys are in
+// canonical form and the value slices are shared by every response
+// (nothing modifies them), so setting them costs no allocation.
+func securityHeaderValues(https bool) http.Header {
+	h := http.Header{
+		"Content-Security-Policy":      {contentSecurityPolicy},
+		"X-Content-Type-Options":       {"nosniff"},
+		"Referrer-Policy":              {"strict-origin-when-cross-origin"},
+		"X-Frame-Options":              {"DENY"},
+		"Cross-Origin-Opener-Policy":   {"same-origin"},
+		"Cross-Origin-Resource-Policy": {"same-origin"},
+		"Permissions-Policy":           {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	}
+	if https {
+		h["Strict-Transport-Security"] = []string{"max-age=63072000; includeSubDomains"}
+	}
+	return h
+}
+
+// frame is the first middleware of every request, before routing, so
+// that redirects, 404s and 405s pass through it too. It is one function
+// rather than four because it runs on every request, cache hits
+// included: it gives the request an ID, sets the security headers,
+// recovers a panic into a 500, hands errors to the error handler, and
+// logs one line with the status and bytes actually sent.
+//
+// echo applies Pre middleware anew on every request: whatever frame needs
+// is made once, in New (s.security).
+func (s *Server) frame(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Cross-Origin-Resource-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-		if https {
-			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		started := time.Now()
+		req, res := c.Request(), c.Response()
+		h := res.Header()
+		id := requestIDOf(req)
+		h[headerRequestID] = []string{id}
+		for k, v := range s.security {
+			h[k] = v
 		}
-		return next(c)
+		w := &countingWriter{ResponseWriter: res.Writer}
+		res.Writer = w
+		s.inFlight.add(w, req)
+		defer s.inFlight.remove(w)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					if r == http.ErrAbortHandler {
+						panic(r)
+					}
+					s.log.Error("panic", "path", req.URL.Path, "err", r, "stack", string(debug.Stack()))
+					c.Error(echo.ErrInternalServerError)
+				}
+			}()
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+		}()
+		res.Writer = w.ResponseWriter
+		s.logRequest(req, c.Path(), id, res.Status, w.n, started)
+		return nil
 	}
 }
+
+// logRequest records an answered request in the metrics and the access
+// log. It logs the path without the query (search words are the
+// reader's own) and never the client address or User-Agent.
+func (s *Server) logRequest(r *http.Request, route, id string, status int, bytes int64, started time.Time) {
+	took := time.Since(started)
+	s.metrics.ObserveRequest(route, r.Method, status, took)
+	if s.log.Enabled(r.Context(), slog.LevelInfo) {
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", status), slog.Int64("bytes", bytes),
+			slog.Duration("latency", took.Round(time.Microsecond)),
+			slog.String("request_id", id))
+	}
+}
+
+// headerRequestID is X-Request-ID in the canonical form of Go's header
+// maps, so that it is found without canonicalizing.
+const headerRequestID = "X-Request-Id"
 
 // crossOrigin refuses unsafe requests (POST and the like) that a browser
 // marks as coming from another site, with net/http's Fetch-metadata and
 // Origin checks. Safe methods pass through. The public origin is trusted
 // explicitly: behind a proxy that rewrites Host, browsers without
 // Sec-Fetch-Site (older Safari, KaiOS) would otherwise be refused.
+//
+// The protection itself is made once, in New (s.cop): echo applies this
+// middleware anew on every request.
 func (s *Server) crossOrigin(next echo.HandlerFunc) echo.HandlerFunc {
-	cop := http.NewCrossOriginProtection()
-	if err := cop.AddTrustedOrigin(s.cfg.BaseURL); err != nil {
-		s.log.Warn("cross-origin protection: base URL not trusted", "base_url", s.cfg.BaseURL, "err", err)
-	}
 	return func(c echo.Context) error {
-		if err := cop.Check(c.Request()); err != nil {
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			return next(c) // safe methods need no check
+		}
+		if err := s.cop.Check(c.Request()); err != nil {
 			return echo.NewHTTPError(http.StatusForbidden).SetInternal(err)
 		}
 		return next(c)
 	}
 }
 
-// requestID keeps the client's X-Request-ID only when it is a short
-// token (a proxy's id ties our log line to its own); anything else, a
-// 60 KB header or markup, is replaced by a fresh id so it reaches neither
-// the response nor the log.
-func requestID(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !isToken(id) {
-			id = rand.Text()
-		}
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		return next(c)
+// requestIDOf keeps the client's X-Request-ID only when it is a short
+// token (a proxy's id ties our log line to its own); anything else, a 60
+// KB header or markup, is replaced by a fresh id so it reaches neither the
+// response nor the log.
+func requestIDOf(r *http.Request) string {
+	if v := r.Header[headerRequestID]; len(v) == 1 && isToken(v[0]) {
+		return v[0]
 	}
+	return newRequestID()
+}
+
+// requestIDs makes fresh request ids: a random prefix per process and a
+// counter, unique without a call to the system's random source per
+// request. They identify log lines; they are no secret.
+var requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func init() { requestIDs.prefix = rand.Text()[:10] }
+
+func newRequestID() string {
+	var b [10 + 1 + 13]byte
+	copy(b[:], requestIDs.prefix)
+	b[10] = '-'
+	n := requestIDs.n.Add(1)
+	const digits = "0123456789ABCDEFGHJKMNPQRSTVWXYZ" // Crockford base32
+	for i := len(b) - 1; i > 10; i-- {
+		b[i] = digits[n&31]
+		n >>= 5
+	}
+	return string(b[:])
 }
 
 // isToken reports whether id is 1 to 64 of [A-Za-z0-9-].
@@ -86,42 +172,39 @@ func isToken(id string) bool {
 	return true
 }
 
-// accessLog logs one line per request with the status and the body bytes
-// actually sent (compressed, if they were). It hands errors to the error
-// handler itself, so the answer to an error is counted too. It logs the
-// path without the query (search words are the reader's own) and never
-// the client address or User-Agent. While the request runs it is listed
-// in inFlight, so a shutdown that runs out of time can say what it drops.
-func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		started := time.Now()
-		res := c.Response()
-		w := &countingWriter{ResponseWriter: res.Writer}
-		res.Writer = w
-		s.inFlight.Store(w, c.Request())
-		defer s.inFlight.Delete(w)
-		if err := next(c); err != nil {
-			c.Error(err)
-		}
-		res.Writer = w.ResponseWriter
-		s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-			slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
-			slog.Int("status", res.Status), slog.Int64("bytes", w.n),
-			slog.Duration("latency", time.Since(started).Round(time.Microsecond)),
-			slog.String("request_id", res.Header().Get(echo.HeaderXRequestID)))
-		return nil
+// InFlight lists the requests being served, as "METHOD path request_id",
+// so a shutdown that runs out of time can say what it drops.
+func (s *Server) InFlight() []string {
+	s.inFlight.mu.Lock()
+	defer s.inFlight.mu.Unlock()
+	var out []string
+	for w, r := range s.inFlight.m {
+		out = append(out, r.Method+" "+r.URL.Path+" "+w.Header().Get(echo.HeaderXRequestID))
 	}
+	return out
 }
 
-// InFlight lists the requests being served, as "METHOD path request_id".
-func (s *Server) InFlight() []string {
-	var out []string
-	s.inFlight.Range(func(k, v any) bool {
-		r := v.(*http.Request)
-		out = append(out, r.Method+" "+r.URL.Path+" "+k.(*countingWriter).Header().Get(echo.HeaderXRequestID))
-		return true
-	})
-	return out
+// requestSet is the requests being served. A map under a mutex: adding
+// and removing costs no allocation once the map has grown, unlike a
+// sync.Map.
+type requestSet struct {
+	mu sync.Mutex
+	m  map[*countingWriter]*http.Request
+}
+
+func (rs *requestSet) add(w *countingWriter, r *http.Request) {
+	rs.mu.Lock()
+	if rs.m == nil {
+		rs.m = make(map[*countingWriter]*http.Request)
+	}
+	rs.m[w] = r
+	rs.mu.Unlock()
+}
+
+func (rs *requestSet) remove(w *countingWriter) {
+	rs.mu.Lock()
+	delete(rs.m, w)
+	rs.mu.Unlock()
 }
 
 // countingWriter counts the bytes written through it.
@@ -173,6 +256,9 @@ func canonicalPath(p string) string {
 	if p == "" || p == "/" {
 		return "/"
 	}
+	if alreadyCanonical(p) {
+		return p
+	}
 	clean := path.Clean("/" + p)
 	segs := strings.Split(clean[1:], "/")
 	if strings.HasPrefix(clean, "/static/") {
@@ -200,6 +286,26 @@ func canonicalPath(p string) string {
 		out += "/"
 	}
 	return out
+}
+
+// alreadyCanonical is a quick test, without allocation, for the paths
+// canonicalPath would return unchanged: almost every request. It answers
+// false whenever it is unsure, leaving the answer to canonicalPath.
+func alreadyCanonical(p string) bool {
+	if p[0] != '/' || strings.Contains(p, "//") || strings.Contains(p, "/.") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if b := p[i]; b >= 0x80 || 'A' <= b && b <= 'Z' || b == '_' {
+			return false
+		}
+	}
+	first, rest, more := strings.Cut(p[1:], "/")
+	if l, ok := i18n.Lookup(first); ok {
+		// A language's home keeps its slash; other pages do not end in one.
+		return l.Slug == first && more && (rest == "" || !strings.HasSuffix(rest, "/"))
+	}
+	return !strings.HasSuffix(p, "/") && first != "language"
 }
 
 // withLocale resolves the /:lang segment: an unknown language is a 404;

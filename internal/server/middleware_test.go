@@ -234,6 +234,25 @@ func TestWrongMethodIs405(t *testing.T) {
 	}
 }
 
+// TestAlreadyCanonicalAgrees: the quick test never says "canonical" for
+// a path that canonicalPath would change.
+func TestAlreadyCanonicalAgrees(t *testing.T) {
+	paths := []string{"/en/", "/en", "/EN/", "/zh_TW/", "/zh-tw/articles/log-out", "/zh-tw/articles/log-out/",
+		"/iw/", "/he/search", "/language/zh_tw", "/language/zh-tw", "/articles/x", "/static/css/site.a1.css",
+		"/en//articles", "/en/./x", "/en/../x", "/favicon.ico", "/healthz", "/search/", "/en/Articles/x", "/en/articles/ÉTÉ",
+		"/nope/", "/pt-br/categories/account", "/languages", "/en/search"}
+	for _, p := range paths {
+		if alreadyCanonical(p) && canonicalPath(p) != p {
+			t.Errorf("alreadyCanonical(%q) but canonicalPath gives %q", p, canonicalPath(p))
+		}
+	}
+	for _, p := range []string{"/en/", "/zh-tw/articles/log-out", "/en/search", "/healthz"} {
+		if !alreadyCanonical(p) {
+			t.Errorf("alreadyCanonical(%q) = false for a canonical path", p)
+		}
+	}
+}
+
 // TestClientGoneIsNoServerError: a reader who closes the tab mid-request
 // (the request's context is cancelled) is logged as 499, not as a 500
 // at Error level.

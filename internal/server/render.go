@@ -27,7 +27,7 @@ func render(c echo.Context, status int, comp templ.Component) error {
 		etag := `W/"` + hex.EncodeToString(sum[:10]) + `"`
 		h.Set("ETag", etag)
 		if h.Get("Cache-Control") == "" {
-			h.Set("Cache-Control", "public, max-age=300")
+			h.Set("Cache-Control", cachePages)
 		}
 		if inm := c.Request().Header.Get("If-None-Match"); inm != "" && strings.Contains(inm, etag) {
 			return c.NoContent(http.StatusNotModified)

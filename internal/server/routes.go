@@ -32,10 +32,20 @@ func (s *Server) routes(e *echo.Echo) {
 	// path and method to the group's 404, so PUT /healthz would be a
 	// 404 instead of a 405.
 	g := e.Group("/:lang")
-	get(g, "/", s.withLocale(s.showHome))
-	get(g, "/categories/:slug", s.withLocale(s.showCategory))
-	get(g, "/articles/:slug", s.withLocale(s.showArticle))
+	// Pages that are the same for every reader go through the page cache
+	// (page_cache.go), keyed by what each depends on; keep cachedRoutes
+	// and classify in step.
+	get(g, "/", s.cached(homePage, s.withLocale(s.showHome)))
+	get(g, "/categories/:slug", s.cached(plainPage, s.withLocale(s.showCategory)))
+	get(g, "/articles/:slug", s.cached(articlePage, s.withLocale(s.showArticle)))
 	g.POST("/articles/:slug/feedback", s.withLocale(s.saveFeedback))
-	get(g, "/search", s.withLocale(s.showSearch))
-	get(g, "/languages", s.withLocale(s.showLanguages))
+	get(g, "/search", s.cached(searchPage, s.withLocale(s.showSearch)))
+	get(g, "/languages", s.cached(plainPage, s.withLocale(s.showLanguages)))
+}
+
+// cachedRoutes are the routes served through the page cache. Their pages
+// carry their own gzip and brotli bytes, so the gzip middleware skips them.
+var cachedRoutes = map[string]bool{
+	"/:lang/": true, "/:lang/categories/:slug": true, "/:lang/articles/:slug": true,
+	"/:lang/search": true, "/:lang/languages": true,
 }

@@ -29,15 +29,7 @@ const (
 
 func (s *Server) showSearch(c echo.Context) error {
 	site, loc := siteOf(c), localizerOf(c)
-	raw := strings.ToValidUTF8(c.QueryParam("q"), "")
-	query := strings.TrimSpace(truncate(raw, maxQueryRunes))
-	pageNum, err := strconv.Atoi(c.QueryParam("page"))
-	if err != nil || pageNum < 1 {
-		pageNum = 1
-	}
-	if pageNum > maxPage {
-		pageNum = maxPage
-	}
+	query, pageNum := searchParams(c.QueryParams())
 
 	p := page.SearchProps{Query: query, PageNum: pageNum}
 	title := loc.T("search.title")
@@ -82,6 +74,11 @@ func (s *Server) showSearch(c echo.Context) error {
 		}
 		if p.Total == 0 && complete {
 			s.countMissedSearch(loc.Code, query)
+			c.Set(ctxMissed, missedSearch{locale: loc.Code, query: query})
+		}
+		if !complete {
+			// A failed search must not be kept as the answer.
+			c.Response().Header().Set("Cache-Control", "no-store")
 		}
 	}
 	if p.Total == 0 {
@@ -89,8 +86,22 @@ func (s *Server) showSearch(c echo.Context) error {
 			p.Popular = append(p.Popular, articleLink(loc, a))
 		}
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	if c.Response().Header().Get("Cache-Control") == "" {
+		c.Response().Header().Set("Cache-Control", cacheSearch)
+	}
 	return render(c, http.StatusOK, page.Search(p))
+}
+
+// searchParams reads the query and the page number as the search page
+// uses them: valid UTF-8, trimmed, at most maxQueryRunes, page 1 to maxPage.
+func searchParams(q url.Values) (query string, pageNum int) {
+	raw := strings.ToValidUTF8(q.Get("q"), "")
+	query = strings.TrimSpace(truncate(raw, maxQueryRunes))
+	pageNum, err := strconv.Atoi(q.Get("page"))
+	if err != nil || pageNum < 1 {
+		pageNum = 1
+	}
+	return query, min(pageNum, maxPage)
 }
 
 // searchAll finds matches in the reader's language, then in the
@@ -100,7 +111,14 @@ func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer,
 	var seen []string
 	complete = true
 	for i, code := range content.Chain(loc.Code) {
-		hits, _, err := site.Index.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
+		ix, err := site.Index(ctx)
+		if err != nil {
+			s.log.Warn("search index unavailable", "err", err)
+			return out, false
+		}
+		started := time.Now()
+		hits, _, err := ix.Search(ctx, search.Query{Locale: code, Text: query, Limit: maxHits, Exclude: seen})
+		s.metrics.SearchLatency.Observe(time.Since(started).Seconds())
 		if err != nil {
 			s.log.Warn("search failed", "locale", code, "err", err)
 			complete = false
@@ -144,6 +162,7 @@ func (s *Server) countMissedSearch(locale, query string) {
 	if norm == "" {
 		return
 	}
+	s.metrics.MissedSearches.Inc()
 	if s.missedInFlight.Add(1) > maxMissedInFlight {
 		s.missedInFlight.Add(-1)
 		return

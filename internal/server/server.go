@@ -14,6 +14,8 @@ import (
 
 	"helpcenter/internal/assets"
 	"helpcenter/internal/config"
+	"helpcenter/internal/metrics"
+	"helpcenter/internal/pagecache"
 	"helpcenter/internal/store"
 )
 
@@ -30,20 +32,31 @@ type Server struct {
 	echo    *echo.Echo
 	votes   *voteLimiter
 	popular popularCache
+	pages   *pagecache.Cache
+	metrics *metrics.Metrics
+
+	security http.Header                 // see frame
+	cop      *http.CrossOriginProtection // see crossOrigin
 
 	sitemapMu sync.Mutex
 	sitemap   *sitemapCache
 
 	missedInFlight atomic.Int32
-	inFlight       sync.Map       // *countingWriter → *http.Request, see accessLog
+	inFlight       requestSet     // see frame and InFlight
 	background     sync.WaitGroup // writes that outlive their request
 }
 
 // New wires the echo instance. site is the first content snapshot;
 // SetSite replaces it when the content folder changes.
 func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site *Site) *Server {
-	s := &Server{cfg: cfg, log: log, store: st, assets: as}
+	s := &Server{cfg: cfg, log: log, store: st, assets: as, pages: pagecache.New(cfg.PageCache)}
 	s.site.Store(site)
+	s.metrics = newMetrics(st, s.pages)
+	s.security = securityHeaderValues(strings.HasPrefix(cfg.BaseURL, "https://"))
+	s.cop = http.NewCrossOriginProtection()
+	if err := s.cop.AddTrustedOrigin(cfg.BaseURL); err != nil {
+		log.Warn("cross-origin protection: base URL not trusted", "base_url", cfg.BaseURL, "err", err)
+	}
 	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
 	e := echo.New()
 	e.HideBanner = true
@@ -51,29 +64,27 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = s.votes.clientIP
 	// Before routing, so that redirects, 404s and 405s get them too.
-	e.Pre(
-		requestID,
-		s.accessLog,
-		middleware.RecoverWithConfig(middleware.RecoverConfig{
-			LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-				s.log.Error("panic", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
-				return err
+	e.Pre(s.frame, canonicalize)
+	e.Use(
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+			Limit: maxBody,
+			// GET and HEAD bodies are never read.
+			Skipper: func(c echo.Context) bool {
+				m := c.Request().Method
+				return m == http.MethodGet || m == http.MethodHead
 			},
 		}),
-		s.securityHeaders,
-		canonicalize,
-	)
-	e.Use(
-		middleware.BodyLimit(maxBody),
 		s.crossOrigin,
 		middleware.GzipWithConfig(middleware.GzipConfig{
 			Level:     5,
 			MinLength: 1024,
-			// Assets and the sitemap come precompressed; posts answer
-			// with a redirect or a few bytes of JSON.
+			// Assets, the sitemap and the cached pages come
+			// precompressed; posts answer with a redirect or a few bytes
+			// of JSON.
 			Skipper: func(c echo.Context) bool {
 				p := c.Request().URL.Path
-				return c.Request().Method == http.MethodPost || p == "/sitemap.xml" || strings.HasPrefix(p, assets.Prefix)
+				return c.Request().Method == http.MethodPost || p == "/sitemap.xml" || strings.HasPrefix(p, assets.Prefix) ||
+					cachedRoutes[c.Path()]
 			},
 		}),
 	)
@@ -87,13 +98,18 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 func (s *Server) Wait() { s.background.Wait() }
 
 // Handler returns the http.Handler to serve.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s }
 
 // Site returns the current content snapshot.
 func (s *Server) Site() *Site { return s.site.Load() }
 
-// SetSite swaps in a newly loaded content snapshot.
-func (s *Server) SetSite(site *Site) { s.site.Store(site) }
+// SetSite swaps in a newly loaded content snapshot and empties the page
+// cache, in that order: a page rendered from the old snapshot can only
+// land in the old cache.
+func (s *Server) SetSite(site *Site) {
+	s.site.Store(site)
+	s.pages.Reset()
+}
 
 // get routes GET and HEAD to h: echo v4 answers HEAD with 405 otherwise.
 func get(r interface {
@@ -103,3 +119,37 @@ func get(r interface {
 	r.GET(path, h)
 	r.HEAD(path, h)
 }
+
+// Metrics returns the server's metrics, for the metrics listener and the
+// start-up phases.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// newMetrics registers the metrics that are read from the store and the
+// page cache when scraped. The SQLite writer's queue and batches are
+// observed when the store has them.
+func newMetrics(st store.DB, pages *pagecache.Cache) *metrics.Metrics {
+	m := metrics.New()
+	m.Counter("helpcenter_page_cache_hits_total", "Pages served from the page cache.",
+		func() float64 { return float64(pages.Stats().Hits) })
+	m.Counter("helpcenter_page_cache_misses_total", "Pages rendered because the page cache did not hold them.",
+		func() float64 { return float64(pages.Stats().Misses) })
+	m.Gauge("helpcenter_page_cache_bytes", "Bytes of pages in the page cache.",
+		func() float64 { return float64(pages.Stats().Bytes) })
+	m.Gauge("helpcenter_page_cache_entries", "Pages in the page cache.",
+		func() float64 { return float64(pages.Stats().Entries) })
+	if w, ok := st.(interface{ ObserveBatches(func(int)) }); ok {
+		w.ObserveBatches(func(n int) { m.VoteBatch.Observe(float64(n)) })
+	}
+	if q, ok := st.(interface{ QueueDepth() int }); ok {
+		m.Gauge("helpcenter_writer_queue_depth", "Writes waiting for the database writer.",
+			func() float64 { return float64(q.QueueDepth()) })
+	}
+	if r, ok := st.(interface{ RefusedWrites() uint64 }); ok {
+		m.Counter("helpcenter_writes_refused_total", "Writes refused because the database reached HELPCENTER_MAX_DB_SIZE or the disk is full.",
+			func() float64 { return float64(r.RefusedWrites()) })
+	}
+	return m
+}
+
+// PageCacheBytes is the memory the page cache holds now.
+func (s *Server) PageCacheBytes() uint64 { return s.pages.Stats().Bytes }

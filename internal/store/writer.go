@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -30,6 +31,8 @@ type writer struct {
 	mu     sync.RWMutex // guards closed against sends on a closed queue
 	closed bool
 	exited chan struct{}
+
+	onBatch atomic.Pointer[func(size int)] // see Store.ObserveBatches
 }
 
 func newWriter(db *sql.DB) *writer {
@@ -87,6 +90,9 @@ func (w *writer) loop() {
 			batch = w.linger(batch)
 		}
 		w.commit(batch)
+		if f := w.onBatch.Load(); f != nil {
+			(*f)(len(batch))
+		}
 	}
 }
 
@@ -155,3 +161,11 @@ func (w *writer) tx(batch []op) error {
 	}
 	return tx.Commit()
 }
+
+// ObserveBatches has fn called with the size of every batch the writer
+// commits, for the metrics. fn runs on the writer's goroutine: it must
+// be quick.
+func (s *Store) ObserveBatches(fn func(size int)) { s.writer.onBatch.Store(&fn) }
+
+// QueueDepth is how many writes wait for the writer.
+func (s *Store) QueueDepth() int { return len(s.writer.queue) }
