@@ -176,6 +176,7 @@ func TestLoadProblems(t *testing.T) {
 		{"long description", map[string]string{"other/en.md": strings.Replace(otherArticle, "Something else.", strings.Repeat("x", 201), 1)}, "other/en.md:3: description is 201 characters"},
 		{"source in English", map[string]string{"other/en.md": strings.Replace(otherArticle, "updated:", "source: 0123456789ab\nupdated:", 1)}, "other/en.md:5: source is for translations"},
 		{"hand-written source", map[string]string{"log-out/es.md": strings.Replace(esArticle, "updated:", "source: today\nupdated:", 1)}, `log-out/es.md:4: source "today" is not a hash`},
+		{"bold left open", map[string]string{"other/en.md": otherArticle + "\nTap **Forgot PIN?**now.\n"}, "other/en.md:9: ** is shown as is"},
 		// Structure parity: a translation keeps English's structure.
 		{"missing warning", map[string]string{"log-out/es.md": strings.Replace(esArticle, ":::warning\nNo se puede deshacer.\n:::\n", "", 1)}, "log-out/es.md:19: missing :::warning callout that English has (log-out/en.md:21)"},
 		{"callouts swapped", map[string]string{"log-out/es.md": strings.NewReplacer(":::warning", ":::note", ":::note", ":::warning").Replace(esArticle)}, "log-out/es.md:22: :::warning callout that English does not have"},

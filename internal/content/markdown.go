@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -238,6 +239,12 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 			default:
 				r.errs = append(r.errs, lineError{lineOf(n), fmt.Sprintf("link %q: use article:<slug> or an https:// address", dest)})
 			}
+		case *ast.Text:
+			// CommonMark leaves ** as is when the name ends in punctuation
+			// and a letter follows: "**Forgot PIN?**를".
+			if bytes.Contains(n.Segment.Value(src), []byte("**")) && !slices.Contains(r.errs, lineError{lineOf(n), unclosedBold}) {
+				r.errs = append(r.errs, lineError{lineOf(n), unclosedBold})
+			}
 		case *ast.Image:
 			r.errs = append(r.errs, lineError{lineOf(n), "images are not supported in articles yet"})
 		case *ast.RawHTML, *ast.HTMLBlock:
@@ -246,6 +253,8 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 		return ast.WalkContinue, nil
 	})
 }
+
+const unclosedBold = "** is shown as is: after bold text that ends in punctuation put a space or punctuation, not a letter"
 
 // headingIDs generates heading anchors that keep letters of every script
 // (goldmark's default drops all non-ASCII), unique within one article.
