@@ -102,11 +102,11 @@ var relevance = []struct {
 	// Thai.
 	{"th", "ออกจากระบบ", "log-out", 1},
 	{"th", "ขอข้อมูล", "request-account-info", 1},
-	{"th", "ติดต่อ", "contact-support", 1},
+	{"th", "ฝ่ายบริการลูกค้า", "contact-support", 1},
 	// Korean.
 	{"ko", "로그아웃", "log-out", 1},
 	{"ko", "로그", "log-out", 1},
-	{"ko", "고객센터", "contact-support", 1},
+	{"ko", "상담원 연결", "contact-support", 1},
 	{"ko", "계정 정보", "request-account-info", 1},
 	// Han, Traditional.
 	{"zh-TW", "退出", "log-out", 0},

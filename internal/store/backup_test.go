@@ -21,7 +21,8 @@ func TestBackupUnderLoad(t *testing.T) {
 		stop  atomic.Bool
 		wg    sync.WaitGroup
 	)
-	for w := range 4 {
+	const workers = 4
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -50,7 +51,9 @@ func TestBackupUnderLoad(t *testing.T) {
 		var rows int64
 		cp.read.QueryRow("SELECT COUNT(*) FROM votes").Scan(&rows)
 		cp.Close()
-		if rows < before || rows > after {
+		// A vote committed but not yet counted as acknowledged when the
+		// copy ended may be in it: at most one per worker.
+		if rows < before || rows > after+workers {
 			t.Errorf("copy %d holds %d votes; %d were acknowledged before it began, %d when it ended", n, rows, before, after)
 		}
 		t.Logf("copy %d: %d votes (acknowledged %d..%d)", n, rows, before, after)
