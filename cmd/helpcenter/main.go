@@ -6,6 +6,8 @@
 //	helpcenter export votes  print every vote as CSV
 //	helpcenter backup <file> copy the live database to file, consistently
 //	helpcenter staff ...     add, list, passwd, remove back-office accounts
+//	helpcenter translations [-format csv]  article × locale translation states
+//	helpcenter translations stamp          record the English source of checked translations
 package main
 
 import (
@@ -64,8 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrateData(ctx, args, stdout)
 	case "staff":
 		err = staffCmd(ctx, args, getenv, os.Stdin, stdout)
+	case "translations":
+		err = translations(args, getenv, stdout)
 	default:
-		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file>, migrate-data or staff", cmd)
+		err = fmt.Errorf("unknown command %q: want serve, check, healthcheck, export votes, backup <file>, migrate-data, staff or translations", cmd)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "helpcenter:", err)

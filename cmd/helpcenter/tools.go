@@ -7,10 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
 	"helpcenter/internal/store/postgres"
+	"helpcenter/locales/glossary"
 )
 
 // check validates the message files and the articles and prints every
@@ -30,6 +33,7 @@ func check(args []string, getenv func(string) string, stdout io.Writer) error {
 		return err
 	}
 	lfs, afs := contentFS(*dir)
+	gfs := glossaryFS(*dir)
 	var problems []string
 	for _, p := range i18n.Check(lfs) {
 		p.File = "locales/" + p.File
@@ -39,7 +43,7 @@ func check(args []string, getenv func(string) string, stdout io.Writer) error {
 	if b, err := i18n.Load(lfs, slog.New(slog.DiscardHandler)); err == nil {
 		labels = func(locale, id string) string { return b.For(locale).T(id) }
 	}
-	_, err := content.Load(afs, content.Options{Labels: labels, Now: time.Now()})
+	c, err := content.Load(afs, content.Options{Labels: labels, Now: time.Now(), Glossary: gfs})
 	var le *content.LoadError
 	if errors.As(err, &le) {
 		for _, p := range le.Problems {
@@ -55,8 +59,21 @@ func check(args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(problems) > 0 {
 		return fmt.Errorf("check: %d problem(s)", len(problems))
 	}
+	// Stale or unstamped translations are warnings: readers still get them.
+	for _, w := range c.Warnings() {
+		w.File = "articles/" + w.File
+		fmt.Fprintln(stdout, "warning:", w.String())
+	}
 	fmt.Fprintf(stdout, "ok: %d locales, articles and messages valid\n", len(i18n.All))
 	return nil
+}
+
+// glossaryFS returns locales/glossary: embedded, or under dir.
+func glossaryFS(dir string) fs.FS {
+	if dir == "" {
+		return glossary.FS
+	}
+	return os.DirFS(filepath.Join(dir, "locales", "glossary"))
 }
 
 // healthcheck asks the local server's /healthz, for the container's

@@ -22,7 +22,7 @@ type Config struct {
 	Addr           string         // listen address
 	DB             string         // SQLite file, or a postgres:// URL
 	BaseURL        string         // public origin for canonical links and the sitemap
-	SiteName       string         // shown in the header and titles
+	SiteName       string         // shown in the header and titles; "" shows each language's own name
 	LogFormat      string         // text or json
 	LogLevel       slog.Level     // debug, info, warn, error
 	ContentDir     string         // read articles/ and locales/ from here, live, instead of the embedded copy
@@ -60,7 +60,7 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	str(&c.Addr, "addr", ":8080", "listen address")
 	str(&c.DB, "db", "data/helpcenter.db", "SQLite database file (its folder is created), or a postgres:// URL")
 	str(&c.BaseURL, "base-url", "", "public URL of the site, e.g. https://help.example.com (default: http://localhost + addr)")
-	str(&c.SiteName, "site-name", "Help Center", "site name shown in headers and titles")
+	str(&c.SiteName, "site-name", "", "site name shown in headers and titles, as given in every language (default: \"Help Center\" translated into each)")
 	str(&c.LogFormat, "log-format", "text", "log format: text or json")
 	str(&level, "log-level", "info", "log level: debug, info, warn or error")
 	str(&c.ContentDir, "content-dir", "", "folder holding articles/ and locales/ to read live instead of the embedded copy")
@@ -104,8 +104,8 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	}
 	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 	c.SiteName = strings.TrimSpace(c.SiteName)
-	if c.SiteName == "" || len(c.SiteName) > 80 {
-		bad("site_name", "must be 1 to 80 characters")
+	if len(c.SiteName) > 80 {
+		bad("site_name", "must be at most 80 characters")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("log_format", "%q: want text or json", c.LogFormat)

@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DB != "data/helpcenter.db" || c.SiteName != "Help Center" ||
+	if c.Addr != ":8080" || c.DB != "data/helpcenter.db" || c.SiteName != "" ||
 		c.LogFormat != "text" || c.LogLevel != slog.LevelInfo || c.BaseURL != "http://localhost:8080" ||
 		c.RateLimit != 20 || c.VoteRetention != 730*24*time.Hour || c.ContentDir != "" {
 		t.Errorf("defaults = %+v", c)

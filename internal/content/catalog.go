@@ -39,6 +39,8 @@ type Article struct {
 	Platforms    []string
 	Related      []string
 	Translations map[string]*Translation // by locale code
+
+	sourceHash string // of the English body; see SourceHash
 }
 
 // Translation is an article in one locale, rendered.
@@ -51,6 +53,11 @@ type Translation struct {
 	Body        []Segment
 	Text        string // plain text of the body, for search
 	File        string // path within articles/, for messages
+	Source      string // SourceHash of the English it was made from; "" in English
+
+	parts   []part // structure, compared with English
+	menus   []menuAt
+	endLine int // last line of the file
 }
 
 // Segment is a stretch of the body: plain HTML, or a group of platform
@@ -124,6 +131,12 @@ func (a *Article) In(locale string) (*Translation, bool) {
 		}
 	}
 	return a.Translations["en"], true
+}
+
+// Outdated reports whether English changed after t was translated from
+// it; the page then points to the English version.
+func (a *Article) Outdated(t *Translation) bool {
+	return t.Locale != "en" && t.state(a.sourceHash) == Behind
 }
 
 // Has reports whether the article is written in locale (not a fallback).

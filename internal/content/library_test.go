@@ -2,18 +2,30 @@ package content
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"helpcenter/articles"
 	"helpcenter/internal/i18n"
+	"helpcenter/locales"
+	glossaryfiles "helpcenter/locales/glossary"
 )
 
 // TestLibrary loads the real articles/ folder: every file parses, passes
-// every check of articles/README.md and renders.
+// every check of articles/README.md, keeps English's structure, follows
+// its locale's glossary and renders.
 func TestLibrary(t *testing.T) {
-	c, err := Load(articles.FS, Options{Now: time.Now()})
+	b, err := i18n.Load(locales.FS, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(articles.FS, Options{
+		Now:      time.Now(),
+		Labels:   func(locale, id string) string { return b.For(locale).T(id) },
+		Glossary: glossaryfiles.FS,
+	})
 	var le *LoadError
 	if errors.As(err, &le) {
 		for _, p := range le.Problems {

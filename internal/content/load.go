@@ -32,6 +32,8 @@ type LoadError = i18n.LoadError
 // engines: 160 characters in English leave room for longer languages.
 const maxDescription = 200
 
+var sourceRE = regexp.MustCompile(`^[0-9a-f]{12}$`)
+
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 type frontMatter struct {
@@ -43,6 +45,7 @@ type frontMatter struct {
 	Updated     string   `yaml:"updated"`
 	Featured    bool     `yaml:"featured"`
 	Keywords    []string `yaml:"keywords"`
+	Source      string   `yaml:"source"`
 	lines       fmLines  `yaml:"-"`
 }
 
@@ -53,19 +56,16 @@ type fmLines map[string]int // field -> file line
 type Options struct {
 	Labels func(locale, id string) string
 	Now    time.Time
+	// Glossary holds locales/glossary/<code>.toml; nil skips the glossary
+	// rules (the site does: they are for writers, run by check).
+	Glossary fs.FS
 }
 
 // Load reads categories.toml and every <slug>/<locale>.md of fsys, renders
 // them and checks them against the rules of articles/README.md. Any
 // problem fails the load, with every problem listed as file:line.
 func Load(fsys fs.FS, opts Options) (*Catalog, error) {
-	if opts.Now.IsZero() {
-		opts.Now = time.Now()
-	}
-	if opts.Labels == nil {
-		opts.Labels = func(_, id string) string { return id }
-	}
-	l := &loader{fsys: fsys, opts: opts}
+	l := &loader{fsys: fsys, opts: opts.withDefaults()}
 	c := l.load()
 	if len(l.problems) > 0 {
 		sort.SliceStable(l.problems, func(i, j int) bool {
@@ -82,11 +82,22 @@ func Load(fsys fs.FS, opts Options) (*Catalog, error) {
 	return c, nil
 }
 
+func (opts Options) withDefaults() Options {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.Labels == nil {
+		opts.Labels = func(_, id string) string { return id }
+	}
+	return opts
+}
+
 type loader struct {
 	mu       sync.Mutex // guards problems: files are parsed and built in parallel
 	fsys     fs.FS
 	opts     Options
 	problems []Problem
+	glossary map[string]*glossary
 }
 
 func (l *loader) add(file string, line int, format string, args ...any) {
@@ -105,6 +116,7 @@ type rawFile struct {
 func (l *loader) load() *Catalog {
 	c := &Catalog{articles: map[string]*Article{}, categories: map[string]*Category{}}
 	l.loadCategories(c)
+	l.glossary = l.loadGlossaries()
 
 	entries, err := fs.ReadDir(l.fsys, ".")
 	if err != nil {
@@ -156,6 +168,7 @@ func (l *loader) load() *Catalog {
 			Slug: rf.slug, Category: rf.fm.Category, Featured: rf.fm.Featured,
 			Platforms: rf.fm.Platforms, Related: rf.fm.Related,
 			Translations: map[string]*Translation{},
+			sourceHash:   SourceHash(rf.body),
 		}
 	}
 	exists := func(slug string) bool { _, ok := c.articles[slug]; return ok }
@@ -313,6 +326,9 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 		l.add(rf.file, line("updated"), "updated %s is in the future", fm.Updated)
 	}
 	if rf.locale == "en" {
+		if fm.Source != "" {
+			l.add(rf.file, line("source"), "source is for translations: English is the source")
+		}
 		if fm.Category == "" {
 			l.add(rf.file, line("category"), "category is required")
 		}
@@ -330,6 +346,9 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 		if fm.Category != "" && fm.Category != a.Category {
 			l.add(rf.file, line("category"), "category %q differs from English %q: only en.md decides it", fm.Category, a.Category)
 		}
+		if fm.Source != "" && !sourceRE.MatchString(fm.Source) {
+			l.add(rf.file, line("source"), "source %q is not a hash written by helpcenter translations stamp", fm.Source)
+		}
 		for field, set := range map[string]bool{"platforms": fm.Platforms != nil, "related": fm.Related != nil, "featured": fm.Featured} {
 			if set {
 				l.add(rf.file, line(field), "%s is decided by en.md only; leave it out of translations", field)
@@ -346,9 +365,13 @@ func (l *loader) build(rf rawFile, a *Article, exists func(string) bool) *Transl
 	}
 	t := &Translation{
 		Locale: rf.locale, Title: strings.TrimSpace(fm.Title), Description: strings.TrimSpace(fm.Description),
-		Keywords: fm.Keywords, Updated: updated, File: rf.file,
+		Keywords: fm.Keywords, Updated: updated, File: rf.file, Source: fm.Source,
 	}
 	t.Body = r.segments(blocks)
+	t.parts, t.menus, t.endLine = r.parts, r.menus, rf.bodyLine+strings.Count(rf.body, "\n")
+	if g, ok := l.glossary[rf.locale]; ok {
+		l.checkWords(g, rf)
+	}
 	for _, e := range r.errs {
 		l.add(rf.file, e.line, "%s", e.msg)
 	}
@@ -395,6 +418,12 @@ func (l *loader) checkArticle(c *Catalog, a *Article) {
 		}
 		if got := fmt.Sprint(t.PlatformSections()); got != want {
 			l.add(t.File, 0, "platform sections %s differ from English %s", got, want)
+		}
+		for _, e := range parityProblems(en.parts, t.parts, en.File, t.endLine) {
+			l.add(t.File, e.line, "%s", e.msg)
+		}
+		if g, ok := l.glossary[code]; ok {
+			l.checkMenus(g, en, t)
 		}
 		if t.Text == en.Text || t.Title == en.Title {
 			l.add(t.File, 0, "identical to English: translate it or delete the file")

@@ -55,6 +55,14 @@ Cierra sesión desde el menú. Consulta [la otra guía](article:other).
 
 :::platform desktop
 1. Haz clic en **Cerrar sesión**.
+
+:::warning
+No se puede deshacer.
+:::
+:::
+
+:::note
+Los teléfonos no tienen botón para cerrar sesión.
 :::
 `
 
@@ -166,6 +174,19 @@ func TestLoadProblems(t *testing.T) {
 		{"bad locale file", map[string]string{"other/xx.md": otherArticle}, "other/xx.md: file name must be a locale code"},
 		{"bad slug", map[string]string{"Bad_Slug/en.md": otherArticle}, "Bad_Slug: folder name is not a valid slug"},
 		{"long description", map[string]string{"other/en.md": strings.Replace(otherArticle, "Something else.", strings.Repeat("x", 201), 1)}, "other/en.md:3: description is 201 characters"},
+		{"source in English", map[string]string{"other/en.md": strings.Replace(otherArticle, "updated:", "source: 0123456789ab\nupdated:", 1)}, "other/en.md:5: source is for translations"},
+		{"hand-written source", map[string]string{"log-out/es.md": strings.Replace(esArticle, "updated:", "source: today\nupdated:", 1)}, `log-out/es.md:4: source "today" is not a hash`},
+		{"bold left open", map[string]string{"other/en.md": otherArticle + "\nTap **Forgot PIN?**now.\n"}, "other/en.md:9: ** is shown as is"},
+		// Structure parity: a translation keeps English's structure.
+		{"missing warning", map[string]string{"log-out/es.md": strings.Replace(esArticle, ":::warning\nNo se puede deshacer.\n:::\n", "", 1)}, "log-out/es.md:19: missing :::warning callout that English has (log-out/en.md:21)"},
+		{"callouts swapped", map[string]string{"log-out/es.md": strings.NewReplacer(":::warning", ":::note", ":::note", ":::warning").Replace(esArticle)}, "log-out/es.md:22: :::warning callout that English does not have"},
+		{"missing step", map[string]string{"log-out/es.md": strings.Replace(esArticle, "1. Haz clic en **Cerrar sesión**.", "1. Haz clic en **Cerrar sesión**.\n2. Confirma.", 1)}, "log-out/es.md:15: numbered list of 2 steps where English has numbered list of 1 steps (log-out/en.md:19)"},
+		{"lost bold name", map[string]string{"log-out/es.md": strings.Replace(esArticle, "**Cerrar sesión**", "Cerrar sesión", 1)}, "log-out/es.md:15: step with 0 bold screen names where English has step with 1 bold screen names (log-out/en.md:19)"},
+		{"changed link target", map[string]string{"log-out/es.md": strings.Replace(esArticle, "(article:other)", "(article:log-out)", 1)}, "log-out/es.md:6: link to article:log-out where English has link to article:other (log-out/en.md:10)"},
+		{"lost menu path", map[string]string{"log-out/es.md": strings.Replace(esArticle, "[[Menú > Cerrar sesión]]", "Menú, Cerrar sesión", 1)}, "log-out/es.md:14: missing menu path of 2 levels that English has (log-out/en.md:15)"},
+		{"shallower menu path", map[string]string{"log-out/es.md": strings.Replace(esArticle, "[[Menú > Cerrar sesión]]", "[[Cerrar sesión]]", 1)}, "log-out/es.md:11: menu path of 1 levels where English has menu path of 2 levels"},
+		{"heading level", map[string]string{"log-out/es.md": strings.Replace(esArticle, "## Pasos", "### Pasos", 1)}, "log-out/es.md:8: heading level 3 where English has heading level 2 (log-out/en.md:12)"},
+		{"extra bullet list", map[string]string{"log-out/es.md": esArticle + "\n- uno\n- dos\n"}, "log-out/es.md:26: bulleted list of 2 items that English does not have"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -125,12 +126,15 @@ type bodyRenderer struct {
 	links    func(slug string) bool // does an article exist
 	errs     []lineError
 	headings int
+	parts    []part // the structure parity compares
+	menus    []menuAt
 }
 
 func (r *bodyRenderer) segments(blocks []block) []Segment {
 	var segs []Segment
 	for _, b := range blocks {
 		if b.kind == "platform" {
+			r.parts = append(r.parts, part{key: "platform section " + b.platform, line: b.line - 1})
 			sec := PlatformSection{Platform: b.platform, HTML: r.blocks(b.children)}
 			if n := len(segs); n > 0 && segs[n-1].Platforms != nil {
 				segs[n-1].Platforms = append(segs[n-1].Platforms, sec)
@@ -157,6 +161,7 @@ func (r *bodyRenderer) blocks(bs []block) string {
 	for _, b := range bs {
 		switch b.kind {
 		case "note", "warning":
+			r.parts = append(r.parts, part{key: ":::" + b.kind + " callout", line: b.line - 1})
 			fmt.Fprintf(&out, `<div class="callout callout-%s" role="note"><p class="callout-title">%s</p>`,
 				b.kind, html.EscapeString(r.labels("article."+b.kind)))
 			out.WriteString(r.render(b))
@@ -211,6 +216,7 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
+		r.skeletonOf(n, lineOf)
 		switch n := n.(type) {
 		case *ast.Heading:
 			r.headings++
@@ -233,6 +239,12 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 			default:
 				r.errs = append(r.errs, lineError{lineOf(n), fmt.Sprintf("link %q: use article:<slug> or an https:// address", dest)})
 			}
+		case *ast.Text:
+			// CommonMark leaves ** as is when the name ends in punctuation
+			// and a letter follows: "**Forgot PIN?**를".
+			if bytes.Contains(n.Segment.Value(src), []byte("**")) && !slices.Contains(r.errs, lineError{lineOf(n), unclosedBold}) {
+				r.errs = append(r.errs, lineError{lineOf(n), unclosedBold})
+			}
 		case *ast.Image:
 			r.errs = append(r.errs, lineError{lineOf(n), "images are not supported in articles yet"})
 		case *ast.RawHTML, *ast.HTMLBlock:
@@ -241,6 +253,8 @@ func (r *bodyRenderer) check(doc ast.Node, src []byte, firstLine int) {
 		return ast.WalkContinue, nil
 	})
 }
+
+const unclosedBold = "** is shown as is: after bold text that ends in punctuation put a space or punctuation, not a letter"
 
 // headingIDs generates heading anchors that keep letters of every script
 // (goldmark's default drops all non-ASCII), unique within one article.

@@ -54,6 +54,8 @@ func (s *Server) articleProps(c echo.Context, a *content.Article, fb page.Feedba
 		shown := i18n.MustLookup(t.Locale)
 		p.Lang, p.FallbackName = shown.Code, shown.Native
 		p.Page.Canonical = s.absURL(shown, rest)
+	} else if a.Outdated(t) {
+		p.EnglishNewer = "/" + i18n.Default.Slug + rest
 	}
 	for i, seg := range t.Body {
 		ps := page.Segment{HTML: content.Localize(seg.HTML, loc.Slug)}

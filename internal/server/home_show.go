@@ -22,7 +22,7 @@ func (s *Server) showHome(c echo.Context) error {
 	site, loc := siteOf(c), localizerOf(c)
 	cat := site.Catalog
 	p := page.HomeProps{
-		Page: s.layoutPage(c, s.cfg.SiteName, loc.T("home.description"), "/"),
+		Page: s.layoutPage(c, s.siteName(loc), loc.T("home.description"), "/"),
 	}
 	p.Page.Alternates = s.alternatesAll("/")
 	for _, slug := range quickLinks {

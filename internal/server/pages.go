@@ -12,6 +12,15 @@ import (
 	"helpcenter/web/ui"
 )
 
+// siteName is HELPCENTER_SITE_NAME as given, or "Help Center" in the
+// reader's language when it is not set.
+func (s *Server) siteName(loc *i18n.Localizer) string {
+	if s.cfg.SiteName != "" {
+		return s.cfg.SiteName
+	}
+	return loc.T("layout.site_name")
+}
+
 // layoutPage fills the frame shared by every page. rest is the path after
 // the language prefix, used for the picker, canonical and alternates;
 // empty for pages that have no address of their own (errors).
@@ -27,7 +36,7 @@ func (s *Server) layoutPage(c echo.Context, title, description, rest string) lay
 	p := layout.Page{
 		Title:       title,
 		Description: description,
-		SiteName:    s.cfg.SiteName,
+		SiteName:    s.siteName(loc),
 		Rest:        ret,
 		CSS:         s.assets.URL("css/site.css"),
 		JS:          s.assets.URL("js/site.js"),

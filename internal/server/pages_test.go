@@ -134,61 +134,6 @@ func TestArticle(t *testing.T) {
 	}
 }
 
-// TestFallbackArticle serves an article at the reader's URL in another
-// language, with a notice in the reader's language.
-func TestFallbackArticle(t *testing.T) {
-	ts := newTestServer(t)
-	a, err := sharedSite.Catalog.Article("backup-restore")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Has("uk") {
-		t.Skip("backup-restore is translated to Ukrainian now; pick another pair")
-	}
-	doc := ts.page(t, "/uk/articles/backup-restore", http.StatusOK)
-	if got := doc.Find("html").AttrOr("lang", ""); got != "uk" {
-		t.Errorf("page lang = %q", got)
-	}
-	if got := doc.Find("article").AttrOr("lang", ""); got != "en" {
-		t.Errorf("article lang = %q, want en (Ukrainian never falls back to Russian)", got)
-	}
-	notice := doc.Find(".notice")
-	if notice.Length() != 1 || notice.AttrOr("lang", "") != "uk" || !strings.Contains(notice.Text(), "English") {
-		t.Errorf("notice = %q", notice.Text())
-	}
-	if got := doc.Find(`link[rel="canonical"]`).AttrOr("href", ""); got != ts.URL+"/en/articles/backup-restore" {
-		t.Errorf("canonical = %q", got)
-	}
-	doc.Find(`link[rel="alternate"][hreflang]`).Each(func(_ int, s *goquery.Selection) {
-		if h := s.AttrOr("hreflang", ""); h != "x-default" && !a.Has(h) {
-			t.Errorf("hreflang %s is not a translation", h)
-		}
-	})
-	// Links between articles lead to the reader's language, not the shown one.
-	links := doc.Find(`.article-body a[href^="/"]`)
-	if links.Length() == 0 {
-		t.Error("no links between articles in backup-restore")
-	}
-	links.Each(func(_ int, a *goquery.Selection) {
-		if href := a.AttrOr("href", ""); !strings.HasPrefix(href, "/uk/articles/") {
-			t.Errorf("article link %q", href)
-		}
-	})
-	// Categories list translated articles first, fallbacks marked.
-	cat := ts.page(t, "/uk/categories/account", http.StatusOK)
-	seenFallback := false
-	cat.Find(".article-list li").Each(func(_ int, li *goquery.Selection) {
-		fb := li.Find(".badge").Length() == 1
-		if seenFallback && !fb {
-			t.Error("a translated article is listed after a fallback")
-		}
-		seenFallback = seenFallback || fb
-	})
-	if !seenFallback {
-		t.Error("no fallback article is marked")
-	}
-}
-
 func TestNotFound(t *testing.T) {
 	ts := newTestServer(t)
 	for _, path := range []string{"/en/articles/no-such-thing", "/en/categories/nope", "/xx/", "/xx/articles/log-out", "/en/nowhere", "/nowhere"} {

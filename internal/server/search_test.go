@@ -38,20 +38,6 @@ func TestSearchPage(t *testing.T) {
 	}
 }
 
-// TestSearchFallbackResults: an article not translated to Swahili is
-// found through English, after the Swahili ones, and marked.
-func TestSearchFallbackResults(t *testing.T) {
-	ts := newTestServer(t)
-	doc := ts.page(t, "/sw/search?q=backup", http.StatusOK)
-	marked := doc.Find(".results li .badge")
-	if marked.Length() == 0 {
-		t.Fatal("no fallback result for backup in Swahili")
-	}
-	if doc.Find(`.results a.result-title[lang="en"]`).Length() == 0 {
-		t.Error("fallback results lack lang=en")
-	}
-}
-
 func TestSearchPagination(t *testing.T) {
 	ts := newTestServer(t)
 	doc := ts.page(t, "/en/search?q=app", http.StatusOK)

@@ -121,16 +121,22 @@ func (s *Server) buildSitemap(cat *content.Catalog) ([]byte, error) {
 	return append([]byte(xml.Header), out...), nil
 }
 
-// showOpenSearch lets browsers add the site's search. The template URL
-// has no language: /search redirects to the reader's own.
+// showOpenSearch lets browsers add the site's search, named in the
+// language of the page that links it (?lang=). The template URL has no
+// language: /search redirects to the reader's own.
 func (s *Server) showOpenSearch(c echo.Context) error {
+	loc, ok := i18n.Lookup(c.QueryParam("lang"))
+	if !ok {
+		loc = i18n.Default
+	}
+	name := s.siteName(s.Site().Bundle.For(loc.Code))
 	var b strings.Builder
 	b.WriteString(xml.Header)
 	b.WriteString(`<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">`)
 	b.WriteString("<ShortName>")
-	xml.EscapeText(&b, []byte(truncate(s.cfg.SiteName, 16)))
+	xml.EscapeText(&b, []byte(truncate(name, 16)))
 	b.WriteString("</ShortName><Description>")
-	xml.EscapeText(&b, []byte(s.cfg.SiteName))
+	xml.EscapeText(&b, []byte(name))
 	b.WriteString("</Description><InputEncoding>UTF-8</InputEncoding>")
 	b.WriteString(`<Image height="16" width="16" type="image/svg+xml">`)
 	xml.EscapeText(&b, []byte(s.cfg.BaseURL+s.assets.URL("img/icon.svg")))

@@ -39,6 +39,7 @@ type ArticleProps struct {
 	Title        string
 	Lang         string // the shown text's locale when it is a fallback, else ""
 	FallbackName string // native name of that language
+	EnglishNewer string // link to the English article when it changed after this translation, else ""
 	Updated      string // localized date
 	UpdatedISO   string
 	Body         []Segment
