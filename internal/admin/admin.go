@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"helpcenter/internal/auth"
+	"helpcenter/internal/content"
 	"helpcenter/internal/store"
 )
 
@@ -51,6 +52,7 @@ type Handler struct {
 	css      string
 	now      func() time.Time
 	throttle *auth.Throttle
+	catalog  func() *content.Catalog // see WithCatalog
 }
 
 // New returns the back office. now is the clock (tests move it).
@@ -78,6 +80,8 @@ func (h *Handler) Mount(e *echo.Echo) {
 	s.GET("/comments.csv", h.commentsCSV)
 	s.GET("/searches", h.showSearches)
 	s.GET("/searches.csv", h.searchesCSV)
+	s.GET("/translations", h.showTranslations)
+	s.GET("/translations.csv", h.translationsCSV)
 
 	a := s.Group("", requireAdmin)
 	a.GET("/staff", h.showStaff)

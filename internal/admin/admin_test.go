@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"encoding/csv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,7 +17,9 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/labstack/echo/v4"
 
+	"helpcenter/articles"
 	"helpcenter/internal/auth"
+	"helpcenter/internal/content"
 	"helpcenter/internal/store"
 )
 
@@ -63,7 +66,7 @@ func newEnv(t *testing.T) *env {
 		}
 	}
 	e := echo.New()
-	New(db, slog.New(slog.DiscardHandler), "/site.css", clk.now).Mount(e)
+	New(db, slog.New(slog.DiscardHandler), "/site.css", clk.now).WithCatalog(library(t)).Mount(e)
 	ts := httptest.NewServer(e)
 	t.Cleanup(ts.Close)
 	return &env{url: ts.URL, db: db, clock: clk}
@@ -245,5 +248,53 @@ func TestAgentCannotManageStaff(t *testing.T) {
 	log, err := e.db.AuditLog(context.Background(), 10)
 	if err != nil || len(log) == 0 || log[0].Action != "remove_staff" || log[0].Actor != adminEmail || log[0].Detail != agentEmail {
 		t.Errorf("audit log: %+v %v", log, err)
+	}
+}
+
+var (
+	libraryOnce sync.Once
+	libraryCat  *content.Catalog
+	libraryErr  error
+)
+
+// library is the embedded article catalog, loaded once for all tests.
+func library(t *testing.T) func() *content.Catalog {
+	t.Helper()
+	libraryOnce.Do(func() { libraryCat, libraryErr = content.Load(articles.FS, content.Options{}) })
+	if libraryErr != nil {
+		t.Fatal(libraryErr)
+	}
+	return func() *content.Catalog { return libraryCat }
+}
+
+// TestTranslationsPage: the back office shows the translation status of
+// `helpcenter translations`, to agents too, and as a CSV grid.
+func TestTranslationsPage(t *testing.T) {
+	e := newEnv(t)
+	_, token := e.signIn(t, agentEmail, password)
+	res := e.do(t, "GET", "/admin/translations", token, nil)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("translations page: %d", res.StatusCode)
+	}
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := doc.Find("tbody tr")
+	if rows.Length() != len(libraryCat.Articles) {
+		t.Errorf("%d rows, want one per article (%d)", rows.Length(), len(libraryCat.Articles))
+	}
+	rows.Each(func(_ int, r *goquery.Selection) {
+		if got := r.Find("td").First().Text(); got != "58" {
+			t.Errorf("%s: %s current translations, want 58", r.Find("th").Text(), got)
+		}
+	})
+	res = e.do(t, "GET", "/admin/translations.csv", token, nil)
+	grid, err := csv.NewReader(res.Body).ReadAll()
+	if err != nil || len(grid) != len(libraryCat.Articles)+1 || len(grid[0]) != 59 || grid[0][0] != "article" {
+		t.Fatalf("CSV: %d rows, header %v, %v", len(grid), grid[0], err)
+	}
+	if grid[1][1] != "current" {
+		t.Errorf("first cell %q", grid[1][1])
 	}
 }

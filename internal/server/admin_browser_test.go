@@ -52,7 +52,7 @@ func TestBrowserAdmin(t *testing.T) {
 			if !evalBool(t, ctx, `[...document.querySelectorAll("section[aria-labelledby=ranking] tbody th")].some(th => th.textContent == "backup-restore")`) {
 				t.Error("the dashboard does not list backup-restore")
 			}
-			axePages(t, ctx, base, "/admin/", "/admin/comments", "/admin/searches", "/admin/staff", "/admin/audit")
+			axePages(t, ctx, base, "/admin/", "/admin/comments", "/admin/searches", "/admin/translations", "/admin/staff", "/admin/audit")
 			run(t, ctx,
 				chromedp.Navigate(base+"/admin/comments"),
 				chromedp.WaitVisible(`#s0`, chromedp.ByQuery),

@@ -4,6 +4,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"helpcenter/internal/admin"
+	"helpcenter/internal/content"
 	"helpcenter/internal/assets"
 )
 
@@ -46,7 +47,9 @@ func (s *Server) routes(e *echo.Echo) {
 	// Back office: /admin, its own route group (internal/admin). Only
 	// engines that implement its store interfaces serve it.
 	if st, ok := s.store.(admin.Store); ok {
-		admin.New(st, s.log, s.assets.URL("css/site.css"), nil).Mount(e)
+		admin.New(st, s.log, s.assets.URL("css/site.css"), nil).
+			WithCatalog(func() *content.Catalog { return s.Site().Catalog }).
+			Mount(e)
 	} else {
 		s.log.Warn("back office disabled: the database engine does not implement it yet")
 	}

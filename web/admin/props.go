@@ -2,7 +2,10 @@
 // in English; reader text inside them carries its own lang and dir.
 package admin
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Page is what every back-office page needs around its content.
 type Page struct {
@@ -93,6 +96,20 @@ type Missed struct {
 	Count                                 int
 }
 
+// TranslationRow is one article's translations: how many are current,
+// and which locales are behind English, unstamped or missing.
+type TranslationRow struct {
+	Slug                       string
+	Current                    int
+	Behind, Unstamped, Missing []string
+}
+
+// Translations is the translation status page.
+type Translations struct {
+	Page
+	Rows []TranslationRow
+}
+
 // Searches is the page of searches that found nothing.
 type Searches struct {
 	Page
@@ -145,4 +162,12 @@ func (c Chart) Bars() []Bar {
 			Label: fmt.Sprintf("%s: %d helpful, %d not helpful", p.Day, p.Helpful, p.NotHelpful)})
 	}
 	return out
+}
+
+// list shows locale codes, or a dash for none.
+func list(codes []string) string {
+	if len(codes) == 0 {
+		return "—"
+	}
+	return strings.Join(codes, ", ")
 }
