@@ -4,8 +4,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"helpcenter/internal/admin"
-	"helpcenter/internal/content"
 	"helpcenter/internal/assets"
+	"helpcenter/internal/content"
 )
 
 // routes is the whole URL space of the site, in one place.
