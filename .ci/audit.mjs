@@ -65,8 +65,9 @@ async function runLinks() {
   const result = await checker.check({
     path: `${base}/en/`,
     recurse: true,
-    concurrency: 50,
-    timeout: 10000,
+    // Every page is a first visit (a page-cache miss) on two shared cores.
+    concurrency: 16,
+    timeout: 30000,
     // Stay on this server; the picker's links lead through /language/ to
     // every other language, so the crawl covers all 59.
     linksToSkip: [`^(?!${base.replace(/[.]/g, '\\.')})`],

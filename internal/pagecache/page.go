@@ -175,15 +175,19 @@ func zeroQ(params string) bool {
 func gzipBytes(b []byte) []byte {
 	var buf bytes.Buffer
 	buf.Grow(len(b) / 4)
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&buf, gzipLevel)
 	zw.Write(b)
 	zw.Close()
 	return buf.Bytes()
 }
 
-// brotliLevel trades a few percent of size for speed: a page is
-// compressed on a cache miss, while a reader waits.
-const brotliLevel = 7
+// gzipLevel and brotliLevel trade a few percent of size for speed: a
+// page is compressed on a cache miss, while a reader waits, and a crawler
+// walking every page in every language makes misses by the thousand.
+const (
+	gzipLevel   = 6
+	brotliLevel = 5
+)
 
 func brotliBytes(b []byte) []byte {
 	var buf bytes.Buffer
