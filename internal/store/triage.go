@@ -17,12 +17,9 @@ type Comment struct {
 	State, Note, UpdatedBy                   string
 }
 
-// VoteStat is the votes on one article in one language over a period.
-type VoteStat struct {
-	Article, Locale     string
-	Helpful, NotHelpful int
-	Reasons             map[string]int
-}
+// VoteStat is the votes on one article in one language over a period:
+// the same counts as a VoteTally.
+type VoteStat = VoteTally
 
 // DayCount is the votes of one day.
 type DayCount struct {
@@ -60,16 +57,7 @@ func (s *Store) VoteStats(ctx context.Context, since time.Time, locale string) (
 		if err := rows.Scan(&a, &l, &helpful, &reason, &n); err != nil {
 			return nil, fmt.Errorf("store: vote stats: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].Article != a || out[len(out)-1].Locale != l {
-			out = append(out, VoteStat{Article: a, Locale: l, Reasons: map[string]int{}})
-		}
-		v := &out[len(out)-1]
-		if helpful {
-			v.Helpful += n
-		} else {
-			v.NotHelpful += n
-			v.Reasons[reason] += n
-		}
+		out = AppendCount(out, a, l, helpful, reason, n)
 	}
 	return out, rows.Err()
 }

@@ -62,6 +62,23 @@ type VoteTally struct {
 	Reasons    map[string]int
 }
 
+// AppendCount adds n votes of one answer to the tallies of out, whose
+// last entry is the current article and language while rows come sorted
+// by them: the fold both engines' queries share.
+func AppendCount(out []VoteTally, article, locale string, helpful bool, reason string, n int) []VoteTally {
+	if len(out) == 0 || out[len(out)-1].Article != article || out[len(out)-1].Locale != locale {
+		out = append(out, VoteTally{Article: article, Locale: locale, Reasons: map[string]int{}})
+	}
+	t := &out[len(out)-1]
+	if helpful {
+		t.Helpful += n
+	} else {
+		t.NotHelpful += n
+		t.Reasons[reason] += n
+	}
+	return out
+}
+
 // Tallies counts the votes per article and language, with the reasons.
 func (s *Store) Tallies(ctx context.Context) ([]VoteTally, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, helpful, reason, COUNT(*)
@@ -80,16 +97,7 @@ func (s *Store) Tallies(ctx context.Context) ([]VoteTally, error) {
 		if err := rows.Scan(&article, &locale, &helpful, &reason, &n); err != nil {
 			return nil, fmt.Errorf("store: tallies: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].Article != article || out[len(out)-1].Locale != locale {
-			out = append(out, VoteTally{Article: article, Locale: locale, Reasons: map[string]int{}})
-		}
-		t := &out[len(out)-1]
-		if helpful {
-			t.Helpful += n
-		} else {
-			t.NotHelpful += n
-			t.Reasons[reason] += n
-		}
+		out = AppendCount(out, article, locale, helpful, reason, n)
 	}
 	return out, rows.Err()
 }

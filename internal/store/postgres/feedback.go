@@ -29,16 +29,7 @@ func (s *Store) VoteStats(ctx context.Context, since time.Time, locale string) (
 		if err := rows.Scan(&a, &l, &helpful, &reason, &n); err != nil {
 			return nil, fmt.Errorf("postgres: vote stats: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].Article != a || out[len(out)-1].Locale != l {
-			out = append(out, store.VoteStat{Article: a, Locale: l, Reasons: map[string]int{}})
-		}
-		v := &out[len(out)-1]
-		if helpful {
-			v.Helpful += n
-		} else {
-			v.NotHelpful += n
-			v.Reasons[reason] += n
-		}
+		out = store.AppendCount(out, a, l, helpful, reason, n)
 	}
 	return out, rows.Err()
 }

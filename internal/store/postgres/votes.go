@@ -37,16 +37,7 @@ func (s *Store) Tallies(ctx context.Context) ([]store.VoteTally, error) {
 		if err := rows.Scan(&article, &locale, &helpful, &reason, &n); err != nil {
 			return nil, fmt.Errorf("postgres: tallies: %w", err)
 		}
-		if len(out) == 0 || out[len(out)-1].Article != article || out[len(out)-1].Locale != locale {
-			out = append(out, store.VoteTally{Article: article, Locale: locale, Reasons: map[string]int{}})
-		}
-		t := &out[len(out)-1]
-		if helpful {
-			t.Helpful += n
-		} else {
-			t.NotHelpful += n
-			t.Reasons[reason] += n
-		}
+		out = store.AppendCount(out, article, locale, helpful, reason, n)
 	}
 	return out, rows.Err()
 }
