@@ -104,3 +104,11 @@ func (s *Store) RecordDeflection(ctx context.Context, locale, article string) er
 		return err
 	})
 }
+
+// PurgeDeflections deletes deflection counts of days before the time given.
+func (s *Store) PurgeDeflections(ctx context.Context, before time.Time) error {
+	return s.writer.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`DELETE FROM contact_deflections WHERE day < ?`, before.UTC().Format(time.DateOnly))
+		return err
+	})
+}
