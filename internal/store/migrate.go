@@ -89,6 +89,88 @@ var migrations = []string{
 	// partial index holds only those, so other votes never write to it.
 	`CREATE INDEX votes_comments ON votes (updated_at) WHERE helpful = 0 AND comment != '';`,
 	// --- end back office ---
+	// --- contact requests  ---
+	// 10: contact requests, their threads, screenshots, drafts, the mail
+	// outbox and deflections. request_tokens holds the SHA-256 of each
+	// status link's secret (a duplicate post gets a link of its own to the
+	// same request); the secret itself is never stored. reader is the
+	// keyed hash used for rate limits and duplicates, never an address.
+	`CREATE TABLE contact_requests (
+		id          INTEGER PRIMARY KEY,
+		code        TEXT    NOT NULL UNIQUE,
+		locale      TEXT    NOT NULL,
+		kind        TEXT    NOT NULL,
+		device      TEXT    NOT NULL,
+		email       TEXT    NOT NULL DEFAULT '',
+		article     TEXT    NOT NULL DEFAULT '',
+		fingerprint TEXT    NOT NULL,
+		state       TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'answered', 'closed')),
+		created_at  TEXT    NOT NULL,
+		updated_at  TEXT    NOT NULL,
+		closed_at   TEXT
+	);
+	CREATE INDEX contact_requests_fingerprint ON contact_requests (fingerprint, created_at);
+	CREATE TABLE request_tokens (
+		token_hash BLOB    PRIMARY KEY,
+		request_id INTEGER NOT NULL REFERENCES contact_requests (id) ON DELETE CASCADE
+	) WITHOUT ROWID;
+	CREATE TABLE request_messages (
+		id         INTEGER PRIMARY KEY,
+		request_id INTEGER NOT NULL REFERENCES contact_requests (id) ON DELETE CASCADE,
+		author     TEXT    NOT NULL CHECK (author IN ('reader', 'staff')),
+		body       TEXT    NOT NULL,
+		created_at TEXT    NOT NULL
+	);
+	CREATE INDEX request_messages_request ON request_messages (request_id, id);
+	CREATE TABLE request_screenshots (
+		id         INTEGER PRIMARY KEY,
+		request_id INTEGER NOT NULL REFERENCES contact_requests (id) ON DELETE CASCADE,
+		message_id INTEGER NOT NULL REFERENCES request_messages (id) ON DELETE CASCADE,
+		sha256     BLOB    NOT NULL,
+		type       TEXT    NOT NULL,
+		size       INTEGER NOT NULL,
+		width      INTEGER NOT NULL,
+		height     INTEGER NOT NULL,
+		data       BLOB    NOT NULL
+	);
+	CREATE INDEX request_screenshots_request ON request_screenshots (request_id, id);
+	CREATE TABLE contact_drafts (
+		id         TEXT PRIMARY KEY,
+		created_at TEXT NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE draft_screenshots (
+		id       INTEGER PRIMARY KEY,
+		draft_id TEXT    NOT NULL REFERENCES contact_drafts (id) ON DELETE CASCADE,
+		name     TEXT    NOT NULL,
+		sha256   BLOB    NOT NULL,
+		type     TEXT    NOT NULL,
+		size     INTEGER NOT NULL,
+		width    INTEGER NOT NULL,
+		height   INTEGER NOT NULL,
+		data     BLOB    NOT NULL
+	);
+	CREATE INDEX draft_screenshots_draft ON draft_screenshots (draft_id, id);
+	CREATE TABLE mail_outbox (
+		id          INTEGER PRIMARY KEY,
+		recipient   TEXT    NOT NULL,
+		subject     TEXT    NOT NULL,
+		text_body   TEXT    NOT NULL,
+		html_body   TEXT    NOT NULL,
+		attempts    INTEGER NOT NULL DEFAULT 0,
+		next_try_at TEXT    NOT NULL,
+		sent_at     TEXT,
+		last_error  TEXT    NOT NULL DEFAULT '',
+		created_at  TEXT    NOT NULL
+	);
+	CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, next_try_at);
+	CREATE TABLE contact_deflections (
+		day     TEXT    NOT NULL,
+		locale  TEXT    NOT NULL,
+		article TEXT    NOT NULL,
+		count   INTEGER NOT NULL,
+		PRIMARY KEY (day, locale, article)
+	) WITHOUT ROWID;`,
+	// --- end contact requests ---
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -17,8 +17,9 @@ const maxBatch = 512
 
 // op is one write, run inside the writer's transaction.
 type op struct {
-	fn   func(*sql.Tx) error
-	done chan error
+	fn      func(*sql.Tx) error
+	done    chan error
+	durable bool // commit with synchronous=FULL (see doDurable)
 }
 
 // writer is the single goroutine that owns the write connection. Callers
@@ -44,7 +45,17 @@ func newWriter(db *sql.DB) *writer {
 // do queues fn and returns once it is committed (nil) or failed. If ctx
 // ends first, do returns ctx's error, but the write may still commit.
 func (w *writer) do(ctx context.Context, fn func(*sql.Tx) error) error {
-	o := op{fn: fn, done: make(chan error, 1)}
+	return w.queueOp(ctx, op{fn: fn, done: make(chan error, 1)})
+}
+
+// doDurable is do for writes that must survive a power cut, not only a
+// crash: their transaction commits with synchronous=FULL, so the WAL is
+// synced to disk before it returns. Votes keep NORMAL.
+func (w *writer) doDurable(ctx context.Context, fn func(*sql.Tx) error) error {
+	return w.queueOp(ctx, op{fn: fn, done: make(chan error, 1), durable: true})
+}
+
+func (w *writer) queueOp(ctx context.Context, o op) error {
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -149,6 +160,17 @@ func (w *writer) commit(batch []op) {
 }
 
 func (w *writer) tx(batch []op) error {
+	for _, o := range batch {
+		if o.durable {
+			// The writer owns the one write connection, so the pragma
+			// applies to exactly this transaction's commit.
+			if _, err := w.db.Exec("PRAGMA synchronous=FULL"); err != nil {
+				return err
+			}
+			defer w.db.Exec("PRAGMA synchronous=NORMAL")
+			break
+		}
+	}
 	tx, err := w.db.Begin()
 	if err != nil {
 		return err

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestRequestLifecycle(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "hc.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := Screenshot{SHA256: []byte("h"), Type: "image/png", Size: 3, Width: 1, Height: 1, Data: []byte{1, 2, 3}}
+	nr := NewRequest{Code: "HC-AAAA-BBBB-CCCC", TokenHash: []byte("token-1"), Locale: "en", Kind: "technical",
+		Device: "android", Description: "the app closes when I open a chat", Fingerprint: "fp", DedupWindow: 10 * time.Minute,
+		Screenshots: []Screenshot{shot}}
+	r, dup, err := s.CreateRequest(ctx, nr)
+	if err != nil || dup {
+		t.Fatalf("create: %v dup=%v", err, dup)
+	}
+	nr2 := nr
+	nr2.Code, nr2.TokenHash = "HC-DDDD-EEEE-FFFF", []byte("token-2")
+	r2, dup, err := s.CreateRequest(ctx, nr2)
+	if err != nil || !dup || r2.ID != r.ID || r2.Code != r.Code {
+		t.Fatalf("duplicate: %v dup=%v %+v", err, dup, r2)
+	}
+	if err := s.AddStaffReply(ctx, r.ID, "please update the app"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddFollowUp(ctx, []byte("token-2"), "still broken", []Screenshot{shot}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.RequestByToken(ctx, []byte("token-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Messages) != 3 || got.Messages[1].Author != AuthorStaff || len(got.Messages[2].Screenshots) != 1 || got.State != StateOpen {
+		t.Fatalf("thread: %+v", got)
+	}
+	sh, err := s.ScreenshotByToken(ctx, []byte("token-1"), got.Messages[0].Screenshots[0].ID)
+	if err != nil || string(sh.Data) != "\x01\x02\x03" {
+		t.Fatalf("screenshot: %v %v", err, sh.Data)
+	}
+	if _, err := s.ScreenshotByToken(ctx, []byte("nope"), sh.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("wrong token: %v", err)
+	}
+	if _, err := s.RequestByToken(ctx, []byte("nope")); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("wrong token: %v", err)
+	}
+	if err := s.MarkSolved(ctx, []byte("token-1")); err != nil {
+		t.Fatal(err)
+	}
+	// Durable writes survive a close and reopen.
+	s.Close()
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, _ = s.RequestByToken(ctx, []byte("token-1"))
+	if got.State != StateClosed {
+		t.Fatalf("state %q", got.State)
+	}
+	if n, err := s.PurgeRequests(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("purge: %d %v", n, err)
+	}
+	if _, err := s.ScreenshotByToken(ctx, []byte("token-1"), sh.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after purge: %v", err)
+	}
+}
+
+func TestDraftsOutboxDeflections(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "hc.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.AddDraftScreenshots(ctx, "d1", []Screenshot{{Name: "a.png", SHA256: []byte("h"), Type: "image/png", Size: 1, Width: 1, Height: 1, Data: []byte{9}}}); err != nil {
+		t.Fatal(err)
+	}
+	shots, err := s.DraftScreenshots(ctx, "d1", time.Now().Add(-time.Hour))
+	if err != nil || len(shots) != 1 || shots[0].Name != "a.png" {
+		t.Fatalf("draft: %v %+v", err, shots)
+	}
+	if shots, _ := s.DraftScreenshots(ctx, "d1", time.Now().Add(time.Minute)); len(shots) != 0 {
+		t.Fatal("expired draft still returned")
+	}
+	if n, err := s.PurgeDrafts(ctx, time.Now().Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("purge drafts: %d %v", n, err)
+	}
+	if err := s.EnqueueMail(ctx, Mail{To: "a@example.com", Subject: "s", Text: "t", HTML: "<p>t</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	due, err := s.DueMail(ctx, time.Now(), 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("due: %v %d", err, len(due))
+	}
+	if err := s.MailFailed(ctx, due[0].ID, time.Now().Add(time.Hour), "down"); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueMail(ctx, time.Now(), 10); len(due) != 0 {
+		t.Fatal("failed mail due before its retry time")
+	}
+	if err := s.MailSent(ctx, due[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := s.DueMail(ctx, time.Now().Add(2*time.Hour), 10); len(due) != 0 {
+		t.Fatal("sent mail still due")
+	}
+	if err := s.RecordDeflection(ctx, "en", "reset-password"); err != nil {
+		t.Fatal(err)
+	}
+}
