@@ -17,10 +17,10 @@ const draftLifetime = time.Hour
 // its address) before it is deleted.
 const sentMailRetention = 7 * 24 * time.Hour
 
-// runContact starts the contact flow's background work on a SQLite store:
+// runContact starts the contact flow's background work:
 // the mail worker (when SMTP is configured) and the purges of drafts,
 // sent mail and closed requests past their retention.
-func runContact(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) error {
+func runContact(ctx context.Context, cfg config.Config, st store.Contact, log *slog.Logger) error {
 	if cfg.SMTPURL != "" {
 		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, nil)
 		if err != nil {
@@ -43,7 +43,7 @@ func runContact(ctx context.Context, cfg config.Config, st *store.Store, log *sl
 	return nil
 }
 
-func purgeContact(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger, now time.Time) {
+func purgeContact(ctx context.Context, cfg config.Config, st store.Contact, log *slog.Logger, now time.Time) {
 	if _, err := st.PurgeDrafts(ctx, now.Add(-draftLifetime)); err != nil {
 		log.Warn("purge drafts", "err", err)
 	}

@@ -154,15 +154,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	// has its own quotas and monitoring.
 	if sq, ok := st.(*store.Store); ok {
 		sq.LimitSize(cfg.MaxDBSize, log)
-		// --- contact requests (issue 10) ---
-		if err := runContact(ctx, cfg, sq, log); err != nil {
-			return err
-		}
-		// --- end contact requests ---
 	} else if cfg.MaxDBSize > 0 {
 		log.Warn("HELPCENTER_MAX_DB_SIZE applies to SQLite only; ignored for PostgreSQL")
 	}
 
+	if cs, ok := st.(store.Contact); ok {
+		if err := runContact(ctx, cfg, cs, log); err != nil {
+			return err
+		}
+	}
 	srv := server.New(cfg, log, st, as, site)
 	if cfg.ContentDir != "" {
 		go srv.WatchContent(ctx, cfg.ContentDir, lfs, afs)

@@ -157,13 +157,3 @@ func (w *Worker) log() *slog.Logger {
 	}
 	return w.Log
 }
-
-// EnqueueReply queues the "staff replied" message for a request's reader;
-// the back office calls it after store.AddStaffReply. The text is already
-// in the reader's language.
-func EnqueueReply(ctx context.Context, o store.Outbox, to, subject, text, html string) error {
-	if to == "" {
-		return nil
-	}
-	return o.EnqueueMail(ctx, store.Mail{To: to, Subject: subject, Text: text, HTML: html})
-}

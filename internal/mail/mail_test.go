@@ -94,7 +94,7 @@ func TestOutboxRetriesUntilServerReturns(t *testing.T) {
 	}
 	w := &Worker{Outbox: st, Sender: sender, Backoff: func(int) time.Duration { return 0 }}
 	for _, to := range []string{"a@example.com", "b@example.com"} {
-		if err := EnqueueReply(ctx, st, to, "Your request HC-0000-0000-0000", "A reply is waiting.", "<p>A reply is waiting.</p>"); err != nil {
+		if err := st.EnqueueMail(ctx, store.Mail{To: to, Subject: "Your request HC-0000-0000-0000", Text: "A reply is waiting.", HTML: "<p>A reply is waiting.</p>"}); err != nil {
 			t.Fatal(err)
 		}
 	}

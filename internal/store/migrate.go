@@ -105,11 +105,13 @@ var migrations = []string{
 		article     TEXT    NOT NULL DEFAULT '',
 		fingerprint TEXT    NOT NULL,
 		state       TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'answered', 'closed')),
+		assigned_to TEXT    NOT NULL DEFAULT '',
 		created_at  TEXT    NOT NULL,
 		updated_at  TEXT    NOT NULL,
 		closed_at   TEXT
 	);
 	CREATE INDEX contact_requests_fingerprint ON contact_requests (fingerprint, created_at);
+	CREATE INDEX contact_requests_state ON contact_requests (state, id);
 	CREATE TABLE request_tokens (
 		token_hash BLOB    PRIMARY KEY,
 		request_id INTEGER NOT NULL REFERENCES contact_requests (id) ON DELETE CASCADE
@@ -117,7 +119,8 @@ var migrations = []string{
 	CREATE TABLE request_messages (
 		id         INTEGER PRIMARY KEY,
 		request_id INTEGER NOT NULL REFERENCES contact_requests (id) ON DELETE CASCADE,
-		author     TEXT    NOT NULL CHECK (author IN ('reader', 'staff')),
+		author     TEXT    NOT NULL CHECK (author IN ('reader', 'staff', 'note')),
+		staff      TEXT    NOT NULL DEFAULT '',
 		body       TEXT    NOT NULL,
 		created_at TEXT    NOT NULL
 	);

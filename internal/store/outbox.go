@@ -30,15 +30,19 @@ type Mail struct {
 // EnqueueMail stores m to be sent; it returns once m is durable.
 func (s *Store) EnqueueMail(ctx context.Context, m Mail) error {
 	err := s.writer.doDurable(ctx, func(tx *sql.Tx) error {
-		t := now()
-		_, err := tx.Exec(`INSERT INTO mail_outbox (recipient, subject, text_body, html_body, next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			m.To, m.Subject, m.Text, m.HTML, t, t)
-		return err
+		return enqueueMail(tx, m, now())
 	})
 	if err != nil {
 		return fmt.Errorf("store: enqueue mail: %w", err)
 	}
 	return nil
+}
+
+// enqueueMail queues m in tx, due at once.
+func enqueueMail(tx *sql.Tx, m Mail, t string) error {
+	_, err := tx.Exec(`INSERT INTO mail_outbox (recipient, subject, text_body, html_body, next_try_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.To, m.Subject, m.Text, m.HTML, t, t)
+	return err
 }
 
 // DueMail returns up to limit unsent messages whose next try is due at at.

@@ -27,7 +27,6 @@ type Requests interface {
 	RequestByToken(ctx context.Context, tokenHash []byte) (ContactRequest, error)
 	ScreenshotByToken(ctx context.Context, tokenHash []byte, id int64) (Screenshot, error)
 	AddFollowUp(ctx context.Context, tokenHash []byte, body string, shots []Screenshot) error
-	AddStaffReply(ctx context.Context, requestID int64, body string) error
 	MarkSolved(ctx context.Context, tokenHash []byte) error
 	PurgeRequests(ctx context.Context, closedBefore time.Time) (int64, error)
 }
@@ -57,12 +56,14 @@ type NewRequest struct {
 	Fingerprint string        // hash of the request's content and sender, for duplicates
 	DedupWindow time.Duration // an identical request within it is the same request
 	Screenshots []Screenshot
+	Mail        *Mail // the confirmation, queued with a new request (not a duplicate)
 }
 
 // Message is one entry in a request's thread.
 type Message struct {
 	ID          int64
 	Author      string
+	Staff       string // the staff member who wrote a reply or note
 	Body        string
 	CreatedAt   time.Time
 	Screenshots []Screenshot // without Data
@@ -77,9 +78,11 @@ type ContactRequest struct {
 	Device    string
 	Email     string
 	Article   string
-	State     string
-	CreatedAt time.Time
-	Messages  []Message
+	State      string
+	AssignedTo string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Messages   []Message
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
@@ -122,8 +125,13 @@ func (s *Store) CreateRequest(ctx context.Context, r NewRequest) (ContactRequest
 			if id, err = res.LastInsertId(); err != nil {
 				return err
 			}
-			if _, err := addMessage(tx, id, AuthorReader, r.Description, r.Screenshots, t); err != nil {
+			if _, err := addMessageBy(tx, id, AuthorReader, "", r.Description, r.Screenshots, t); err != nil {
 				return err
+			}
+			if r.Mail != nil {
+				if err := enqueueMail(tx, *r.Mail, t); err != nil {
+					return err
+				}
 			}
 			out = ContactRequest{ID: id, Code: r.Code}
 		default:
@@ -138,9 +146,9 @@ func (s *Store) CreateRequest(ctx context.Context, r NewRequest) (ContactRequest
 	return out, dup, nil
 }
 
-func addMessage(tx *sql.Tx, requestID int64, author, body string, shots []Screenshot, t string) (int64, error) {
-	res, err := tx.Exec(`INSERT INTO request_messages (request_id, author, body, created_at) VALUES (?, ?, ?, ?)`,
-		requestID, author, body, t)
+func addMessageBy(tx *sql.Tx, requestID int64, author, staff, body string, shots []Screenshot, t string) (int64, error) {
+	res, err := tx.Exec(`INSERT INTO request_messages (request_id, author, staff, body, created_at) VALUES (?, ?, ?, ?, ?)`,
+		requestID, author, staff, body, t)
 	if err != nil {
 		return 0, err
 	}
@@ -169,24 +177,31 @@ func requestIDByToken(q interface {
 }
 
 // RequestByToken returns the request a status link's token opens, with
-// its thread (screenshots without their bytes), or ErrNotFound.
+// its thread as the reader sees it (no staff notes, screenshots without
+// their bytes), or ErrNotFound.
 func (s *Store) RequestByToken(ctx context.Context, tokenHash []byte) (ContactRequest, error) {
-	var r ContactRequest
 	id, err := requestIDByToken(s.read, ctx, tokenHash)
 	if err != nil {
-		return r, err
+		return ContactRequest{}, err
 	}
-	var created string
-	err = s.read.QueryRowContext(ctx, `SELECT id, code, locale, kind, device, email, article, state, created_at
-		FROM contact_requests WHERE id = ?`, id).Scan(&r.ID, &r.Code, &r.Locale, &r.Kind, &r.Device, &r.Email, &r.Article, &r.State, &created)
+	return s.loadRequest(ctx, id, false)
+}
+
+// loadRequest reads request id and its thread, staff notes only if asked.
+func (s *Store) loadRequest(ctx context.Context, id int64, notes bool) (ContactRequest, error) {
+	var r ContactRequest
+	var created, updated string
+	err := s.read.QueryRowContext(ctx, `SELECT id, code, locale, kind, device, email, article, state, assigned_to, created_at, updated_at
+		FROM contact_requests WHERE id = ?`, id).Scan(&r.ID, &r.Code, &r.Locale, &r.Kind, &r.Device, &r.Email, &r.Article, &r.State, &r.AssignedTo, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
 	}
 	if err != nil {
 		return r, fmt.Errorf("store: request: %w", err)
 	}
-	r.CreatedAt = parseTime(created)
-	rows, err := s.read.QueryContext(ctx, `SELECT id, author, body, created_at FROM request_messages WHERE request_id = ? ORDER BY id`, id)
+	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, author, staff, body, created_at FROM request_messages
+		WHERE request_id = ? AND (? OR author != 'note') ORDER BY id`, id, notes)
 	if err != nil {
 		return r, fmt.Errorf("store: request messages: %w", err)
 	}
@@ -194,7 +209,7 @@ func (s *Store) RequestByToken(ctx context.Context, tokenHash []byte) (ContactRe
 	for rows.Next() {
 		var m Message
 		var at string
-		if err := rows.Scan(&m.ID, &m.Author, &m.Body, &at); err != nil {
+		if err := rows.Scan(&m.ID, &m.Author, &m.Staff, &m.Body, &at); err != nil {
 			rows.Close()
 			return r, fmt.Errorf("store: request messages: %w", err)
 		}
@@ -203,6 +218,9 @@ func (s *Store) RequestByToken(ctx context.Context, tokenHash []byte) (ContactRe
 		r.Messages = append(r.Messages, m)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("store: request messages: %w", err)
+	}
 	rows, err = s.read.QueryContext(ctx, `SELECT id, message_id, sha256, type, size, width, height FROM request_screenshots WHERE request_id = ? ORDER BY id`, id)
 	if err != nil {
 		return r, fmt.Errorf("store: request screenshots: %w", err)
@@ -249,7 +267,7 @@ func (s *Store) AddFollowUp(ctx context.Context, tokenHash []byte, body string, 
 			return err
 		}
 		t := now()
-		if _, err := addMessage(tx, id, AuthorReader, body, shots, t); err != nil {
+		if _, err := addMessageBy(tx, id, AuthorReader, "", body, shots, t); err != nil {
 			return err
 		}
 		_, err = tx.Exec(`UPDATE contact_requests SET state = 'open', closed_at = NULL, updated_at = ? WHERE id = ?`, t, id)
@@ -257,27 +275,6 @@ func (s *Store) AddFollowUp(ctx context.Context, tokenHash []byte, body string, 
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("store: follow up: %w", err)
-	}
-	return err
-}
-
-// AddStaffReply adds a staff reply to request id and marks it answered.
-// The back office calls it (with mail.Outbox.EnqueueReply).
-func (s *Store) AddStaffReply(ctx context.Context, requestID int64, body string) error {
-	err := s.writer.doDurable(ctx, func(tx *sql.Tx) error {
-		t := now()
-		res, err := tx.Exec(`UPDATE contact_requests SET state = 'answered', updated_at = ? WHERE id = ?`, t, requestID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		_, err = addMessage(tx, requestID, AuthorStaff, body, nil, t)
-		return err
-	})
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("store: staff reply: %w", err)
 	}
 	return err
 }
@@ -316,3 +313,16 @@ func (s *Store) PurgeRequests(ctx context.Context, closedBefore time.Time) (int6
 	}
 	return n, nil
 }
+
+// Contact is everything the contact flow and the support inbox need of a
+// store; both engines implement it.
+type Contact interface {
+	Requests
+	Drafts
+	Outbox
+	Inbox
+	RecordDeflection(ctx context.Context, locale, article string) error
+	PurgeDeflections(ctx context.Context, before time.Time) error
+}
+
+var _ Contact = (*Store)(nil)

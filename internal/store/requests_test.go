@@ -29,7 +29,11 @@ func TestRequestLifecycle(t *testing.T) {
 	if err != nil || !dup || r2.ID != r.ID || r2.Code != r.Code {
 		t.Fatalf("duplicate: %v dup=%v %+v", err, dup, r2)
 	}
-	if err := s.AddStaffReply(ctx, r.ID, "please update the app"); err != nil {
+	if err := s.Reply(ctx, r.ID, StaffReply{Staff: "agent@example.com", Body: "please update the app", TokenHash: []byte("token-3"),
+		Mail: &Mail{To: "reader@example.com", Subject: "reply", Text: "t", HTML: "h"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddNote(ctx, r.ID, "agent@example.com", "internal only"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddFollowUp(ctx, []byte("token-2"), "still broken", []Screenshot{shot}); err != nil {

@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AuthorNote marks a staff note in a request's thread: the reader never
+// sees it.
+const AuthorNote = "note"
+
+// Inbox is the support team's side of contact requests.
+type Inbox interface {
+	ListRequests(ctx context.Context, f RequestFilter) ([]RequestSummary, error)
+	CountRequests(ctx context.Context, f RequestFilter) (int, error)
+	// RequestByID returns a request with its whole thread, notes included.
+	RequestByID(ctx context.Context, id int64) (ContactRequest, error)
+	ScreenshotByID(ctx context.Context, requestID, id int64) (Screenshot, error)
+	// Reply adds a staff reply and marks the request answered; with
+	// r.TokenHash it also adds a status link's token (a reply mail carries
+	// a fresh link, as the first one is only known to the reader), and
+	// with r.Mail queues that mail, all in one transaction.
+	Reply(ctx context.Context, id int64, r StaffReply) error
+	AddNote(ctx context.Context, id int64, staff, body string) error
+	AssignRequest(ctx context.Context, id int64, staff string) error
+	SetRequestState(ctx context.Context, id int64, state string) error
+	Deflections(ctx context.Context, since time.Time, locale string) ([]Deflection, error)
+}
+
+// StaffReply is a reply written in the back office.
+type StaffReply struct {
+	Staff     string
+	Body      string
+	TokenHash []byte
+	Mail      *Mail
+}
+
+// RequestFilter selects requests in the inbox; zero fields match all.
+type RequestFilter struct {
+	State      string
+	Kind       string
+	Locale     string
+	Device     string
+	AssignedTo string // "-" for unassigned
+	From, To   time.Time
+	Query      string // in the reference code or in the reader's messages
+	Limit      int
+	Offset     int
+}
+
+// RequestSummary is one row of the inbox.
+type RequestSummary struct {
+	ID         int64
+	Code       string
+	Locale     string
+	Kind       string
+	Device     string
+	State      string
+	AssignedTo string
+	Article    string
+	Excerpt    string // start of the reader's first message
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Deflection is how often an article suggested by the contact form was
+// opened and no request followed.
+type Deflection struct {
+	Article string
+	Locale  string
+	Count   int
+}
+
+// ValidState reports whether s is a request state.
+func ValidState(s string) bool {
+	return s == StateOpen || s == StateAnswered || s == StateClosed
+}
+
+// likeEscape escapes s for a LIKE pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (f RequestFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
+	if f.State != "" {
+		add("r.state = ?", f.State)
+	}
+	if f.Kind != "" {
+		add("r.kind = ?", f.Kind)
+	}
+	if f.Locale != "" {
+		add("r.locale = ?", f.Locale)
+	}
+	if f.Device != "" {
+		add("r.device = ?", f.Device)
+	}
+	switch f.AssignedTo {
+	case "":
+	case "-":
+		add("r.assigned_to = ''")
+	default:
+		add("r.assigned_to = ?", f.AssignedTo)
+	}
+	if !f.From.IsZero() {
+		add("r.created_at >= ?", f.From.UTC().Format(time.RFC3339Nano))
+	}
+	if !f.To.IsZero() {
+		add("r.created_at < ?", f.To.UTC().Format(time.RFC3339Nano))
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		pat := "%" + likeEscape(q) + "%"
+		add(`(r.code = ? OR EXISTS (SELECT 1 FROM request_messages m WHERE m.request_id = r.id AND m.author = 'reader' AND m.body LIKE ? ESCAPE '\'))`,
+			strings.ToUpper(q), pat)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// ListRequests returns the requests f selects, newest first.
+func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSummary, error) {
+	where, args := f.where()
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	args = append(args, f.Limit, f.Offset)
+	rows, err := s.read.QueryContext(ctx, `SELECT r.id, r.code, r.locale, r.kind, r.device, r.state, r.assigned_to, r.article, r.created_at, r.updated_at,
+		COALESCE((SELECT substr(m.body, 1, 160) FROM request_messages m WHERE m.request_id = r.id ORDER BY m.id LIMIT 1), '')
+		FROM contact_requests r`+where+` ORDER BY r.id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: list requests: %w", err)
+	}
+	defer rows.Close()
+	var out []RequestSummary
+	for rows.Next() {
+		var r RequestSummary
+		var created, updated string
+		if err := rows.Scan(&r.ID, &r.Code, &r.Locale, &r.Kind, &r.Device, &r.State, &r.AssignedTo, &r.Article, &created, &updated, &r.Excerpt); err != nil {
+			return nil, fmt.Errorf("store: list requests: %w", err)
+		}
+		r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CountRequests counts the requests f selects (Limit and Offset ignored).
+func (s *Store) CountRequests(ctx context.Context, f RequestFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM contact_requests r`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count requests: %w", err)
+	}
+	return n, nil
+}
+
+// RequestByID returns request id with its thread, notes included.
+func (s *Store) RequestByID(ctx context.Context, id int64) (ContactRequest, error) {
+	return s.loadRequest(ctx, id, true)
+}
+
+// ScreenshotByID returns screenshot id of request requestID, bytes
+// included, or ErrNotFound.
+func (s *Store) ScreenshotByID(ctx context.Context, requestID, id int64) (Screenshot, error) {
+	var sh Screenshot
+	err := s.read.QueryRowContext(ctx, `SELECT id, sha256, type, size, width, height, data FROM request_screenshots WHERE request_id = ? AND id = ?`,
+		requestID, id).Scan(&sh.ID, &sh.SHA256, &sh.Type, &sh.Size, &sh.Width, &sh.Height, &sh.Data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sh, ErrNotFound
+	}
+	if err != nil {
+		return sh, fmt.Errorf("store: screenshot: %w", err)
+	}
+	return sh, nil
+}
+
+// Reply adds a staff reply to request id, marks it answered and, with the
+// reply's token and mail, adds the mail's status link and queues the mail.
+func (s *Store) Reply(ctx context.Context, id int64, r StaffReply) error {
+	err := s.writer.doDurable(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.Exec(`UPDATE contact_requests SET state = 'answered', closed_at = NULL, updated_at = ? WHERE id = ?`, t, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if _, err := addMessageBy(tx, id, AuthorStaff, r.Staff, r.Body, nil, t); err != nil {
+			return err
+		}
+		if r.TokenHash != nil {
+			if _, err := tx.Exec(`INSERT INTO request_tokens (token_hash, request_id) VALUES (?, ?)`, r.TokenHash, id); err != nil {
+				return err
+			}
+		}
+		if r.Mail != nil {
+			return enqueueMail(tx, *r.Mail, t)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: reply: %w", err)
+	}
+	return err
+}
+
+// AddNote adds an internal note to request id's thread.
+func (s *Store) AddNote(ctx context.Context, id int64, staff, body string) error {
+	return s.updateRequest(ctx, "add note", id, func(tx *sql.Tx, t string) error {
+		_, err := addMessageBy(tx, id, AuthorNote, staff, body, nil, t)
+		return err
+	})
+}
+
+// AssignRequest assigns request id to a staff member ("" unassigns).
+func (s *Store) AssignRequest(ctx context.Context, id int64, staff string) error {
+	return s.updateRequest(ctx, "assign request", id, func(tx *sql.Tx, t string) error {
+		_, err := tx.Exec(`UPDATE contact_requests SET assigned_to = ? WHERE id = ?`, staff, id)
+		return err
+	})
+}
+
+// SetRequestState sets request id's state; closing it starts its
+// retention period.
+func (s *Store) SetRequestState(ctx context.Context, id int64, state string) error {
+	if !ValidState(state) {
+		return fmt.Errorf("store: set request state: invalid state %q", state)
+	}
+	return s.updateRequest(ctx, "set request state", id, func(tx *sql.Tx, t string) error {
+		_, err := tx.Exec(`UPDATE contact_requests SET state = ?, closed_at = CASE WHEN ? = 'closed' THEN COALESCE(closed_at, ?) END WHERE id = ?`,
+			state, state, t, id)
+		return err
+	})
+}
+
+// updateRequest runs change on request id in a transaction that also
+// bumps its updated_at, or returns ErrNotFound.
+func (s *Store) updateRequest(ctx context.Context, what string, id int64, change func(tx *sql.Tx, t string) error) error {
+	err := s.writer.do(ctx, func(tx *sql.Tx) error {
+		t := now()
+		res, err := tx.Exec(`UPDATE contact_requests SET updated_at = ? WHERE id = ?`, t, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return change(tx, t)
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	return err
+}
+
+// Deflections returns, per article and locale, how often since the time
+// given a suggestion of the contact form was opened and no request sent;
+// locale "" means every locale. Most frequent first.
+func (s *Store) Deflections(ctx context.Context, since time.Time, locale string) ([]Deflection, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, SUM(count) FROM contact_deflections
+		WHERE day >= ? AND (? = '' OR locale = ?) GROUP BY article, locale ORDER BY 3 DESC, 1, 2 LIMIT 500`,
+		since.UTC().Format(time.DateOnly), locale, locale)
+	if err != nil {
+		return nil, fmt.Errorf("store: deflections: %w", err)
+	}
+	defer rows.Close()
+	var out []Deflection
+	for rows.Next() {
+		var d Deflection
+		if err := rows.Scan(&d.Article, &d.Locale, &d.Count); err != nil {
+			return nil, fmt.Errorf("store: deflections: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
