@@ -33,10 +33,12 @@ type Config struct {
 	MaxDBSize      int64          // bytes of data above which writes are refused; 0: no limit
 	PageCache      uint64         // bytes of rendered pages kept in memory; 0 turns the cache off
 	MetricsAddr    string         // listen address of the Prometheus metrics; empty turns them off
-	// --- contact requests (issue 10) ---
+	// Contact requests
 	RequestRetention time.Duration // closed contact requests are deleted this long after closing
 	SMTPURL          string        // smtp://user:pass@host:port (STARTTLS) or smtps://; empty: no mail
 	MailFrom         string        // sender address of the site's mail
+	FormKey          string        // signs the contact form's issue time; instances behind one site share it
+	ReplyDays        int           // working days within which support usually replies, shown after sending
 	// --- end contact requests ---
 }
 
@@ -77,12 +79,14 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 	var maxDB, pageCache string
 	str(&maxDB, "max-db-size", "0", "database size above which votes are refused with 503 while pages are served (e.g. 2GB); 0: no limit")
 	str(&pageCache, "page-cache", "64MB", "memory for rendered pages (e.g. 64MB, 256MB; 0 turns the cache off)")
-	// --- contact requests (issue 10) ---
+	// Contact requests
 	var requestRetain string
 	str(&requestRetain, "request-retention", "365d", "how long a contact request is kept after it is closed (e.g. 365d)")
 	str(&c.SMTPURL, "smtp-url", "", "SMTP server for mail: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465; empty: no mail")
 	str(&c.MailFrom, "mail-from", "", "sender address of the site's mail, e.g. help@example.com")
-	// --- end contact requests ---
+	str(&c.FormKey, "form-key", "", "secret that signs the contact form's issue time; set the same value on every instance (default: random at start)")
+	var replyDays string
+	str(&replyDays, "reply-days", "3", "working days within which support usually replies, as told to readers")
 	str(&c.MetricsAddr, "metrics-addr", "", "listen address for Prometheus metrics at /metrics, e.g. 127.0.0.1:9090 (default: off)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -171,9 +175,12 @@ func Parse(args []string, getenv func(string) string) (Config, error) {
 			bad("metrics_addr", "%q is not host:port", c.MetricsAddr)
 		}
 	}
-	// --- contact requests (issue 10) ---
+	// Contact requests
 	if c.RequestRetention, err = parseDuration(requestRetain); err != nil || c.RequestRetention < 24*time.Hour {
 		bad("request_retention", "%q: want a duration of at least 1d", requestRetain)
+	}
+	if c.ReplyDays, err = strconv.Atoi(replyDays); err != nil || c.ReplyDays < 1 || c.ReplyDays > 60 {
+		bad("reply_days", "%q must be a number of working days from 1 to 60", replyDays)
 	}
 	if c.SMTPURL != "" && c.MailFrom == "" {
 		bad("mail_from", "must be set when smtp_url is")

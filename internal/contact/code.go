@@ -6,7 +6,7 @@ package contact
 import (
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
+	"encoding/hex"
 	"strings"
 )
 
@@ -36,12 +36,13 @@ func NewCode() string {
 	return sb.String()
 }
 
-// NewToken returns a status-link secret (128 random bits, URL-safe) and
+// NewToken returns a status-link secret (128 random bits, in lower-case
+// hex: URL paths are case-folded by the site's canonical redirects) and
 // the SHA-256 that is all the database keeps of it.
 func NewToken() (token string, hash []byte) {
 	var b [16]byte
 	rand.Read(b[:])
-	token = base64.RawURLEncoding.EncodeToString(b[:])
+	token = hex.EncodeToString(b[:])
 	return token, HashToken(token)
 }
 
@@ -55,6 +56,21 @@ func HashToken(token string) []byte {
 // malformed link is refused without a database query (yet after the same
 // work as a real one: the handler hashes and looks up both).
 func ValidToken(token string) bool {
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	return err == nil && len(b) == 16
+	return len(token) == 32 && strings.Trim(token, "0123456789abcdef") == ""
+}
+
+// NewDraftID names a form's draft of screenshots: 128 random bits, hex.
+func NewDraftID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// ValidDraftID reports whether id has the shape NewDraftID gives.
+func ValidDraftID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(id)
+	return err == nil
 }

@@ -2,16 +2,8 @@ package contact
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
-	"fmt"
-	"hash/crc32"
-	"image"
-	"image/color"
-	"image/jpeg"
-	"image/png"
-	"mime/multipart"
-	"net/http"
+	"helpcenter/internal/contact/contacttest"
 	"net/http/httptest"
 	"regexp"
 	"runtime"
@@ -95,70 +87,9 @@ func TestStamper(t *testing.T) {
 	}
 }
 
-func pngBytes(t testing.TB, w, h int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for x := range w {
-		img.Set(x, 0, color.RGBA{255, 0, 0, 255})
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
-// BombPNG returns a small PNG whose header claims w×h pixels.
-func bombPNG(t testing.TB, w, h uint32) []byte {
-	b := pngBytes(t, 8, 8)
-	// IHDR data starts at 16: width, height; its CRC covers type+data.
-	binary.BigEndian.PutUint32(b[16:], w)
-	binary.BigEndian.PutUint32(b[20:], h)
-	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
-	return b
-}
-
-// gpsJPEG returns a w×h JPEG with an EXIF block holding orientation 6
-// (turn 90° clockwise), a GPS IFD and a comment.
-func gpsJPEG(t testing.TB, w, h int) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	var enc bytes.Buffer
-	if err := jpeg.Encode(&enc, img, nil); err != nil {
-		t.Fatal(err)
-	}
-	bo := binary.BigEndian
-	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
-	entry := func(tag, typ uint16, count, value uint32) []byte {
-		e := make([]byte, 12)
-		bo.PutUint16(e, tag)
-		bo.PutUint16(e[2:], typ)
-		bo.PutUint32(e[4:], count)
-		bo.PutUint32(e[8:], value)
-		return e
-	}
-	tiff = append(tiff, 0, 2)
-	tiff = append(tiff, entry(0x0112, 3, 1, 6<<16)...)
-	tiff = append(tiff, entry(0x8825, 4, 1, 8+2+24+4)...)
-	tiff = append(tiff, 0, 0, 0, 0)
-	// GPS IFD: latitude ref "N".
-	tiff = append(tiff, 0, 1)
-	tiff = append(tiff, entry(0x0001, 2, 2, uint32('N')<<24)...)
-	tiff = append(tiff, 0, 0, 0, 0)
-	seg := append([]byte("Exif\x00\x00"), tiff...)
-	app1 := []byte{0xFF, 0xE1, 0, 0}
-	bo.PutUint16(app1[2:], uint16(len(seg)+2))
-	app1 = append(app1, seg...)
-	com := []byte{0xFF, 0xFE, 0, 9}
-	com = append(com, "secret!"...)
-	src := enc.Bytes()
-	out := append([]byte{}, src[:2]...)
-	out = append(out, app1...)
-	out = append(out, com...)
-	return append(out, src[2:]...)
-}
-
 func TestProcess(t *testing.T) {
 	t.Run("png", func(t *testing.T) {
-		sh, err := Process(pngBytes(t, 30, 20))
+		sh, err := Process(contacttest.PNG(t, 30, 20))
 		if err != nil || sh.Type != "image/png" || sh.Width != 30 || sh.Height != 20 || len(sh.SHA256) != 32 {
 			t.Fatalf("%v %+v", err, sh)
 		}
@@ -170,18 +101,18 @@ func TestProcess(t *testing.T) {
 		}
 	})
 	t.Run("6 MB", func(t *testing.T) {
-		big := append(pngBytes(t, 4, 4), make([]byte, 6<<20)...)
+		big := append(contacttest.PNG(t, 4, 4), make([]byte, 6<<20)...)
 		if _, err := Process(big); !isErr(err, ErrTooLarge) {
 			t.Fatal(err)
 		}
 	})
 	t.Run("truncated", func(t *testing.T) {
-		if _, err := Process(pngBytes(t, 30, 20)[:40]); !isErr(err, ErrUnreadable) {
+		if _, err := Process(contacttest.PNG(t, 30, 20)[:40]); !isErr(err, ErrUnreadable) {
 			t.Fatal(err)
 		}
 	})
 	t.Run("decompression bomb", func(t *testing.T) {
-		bomb := bombPNG(t, 50_000, 50_000)
+		bomb := contacttest.BombPNG(t, 50_000, 50_000)
 		runtime.GC()
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -196,12 +127,12 @@ func TestProcess(t *testing.T) {
 		} else {
 			t.Logf("refusing a 50,000×50,000 PNG header allocated %d bytes", grew)
 		}
-		if _, err := Process(bombPNG(t, 10_001, 10)); !isErr(err, ErrTooManyPixel) {
+		if _, err := Process(contacttest.BombPNG(t, 10_001, 10)); !isErr(err, ErrTooManyPixel) {
 			t.Fatal("10,001 px side accepted")
 		}
 	})
 	t.Run("exif gps jpeg", func(t *testing.T) {
-		in := gpsJPEG(t, 40, 10)
+		in := contacttest.GPSJPEG(t, 40, 10)
 		if !bytes.Contains(in, []byte("Exif\x00\x00")) {
 			t.Fatal("fixture has no EXIF")
 		}
@@ -223,54 +154,35 @@ func isErr(err error, id string) bool {
 	return errors.As(err, &ie) && ie.ID == id
 }
 
-func multipartRequest(t testing.TB, fields map[string]string, files [][]byte, extraParts int) *http.Request {
-	var b bytes.Buffer
-	mw := multipart.NewWriter(&b)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	for i, f := range files {
-		w, _ := mw.CreateFormFile("screenshots", fmt.Sprintf("shot%d.png", i))
-		w.Write(f)
-	}
-	for i := range extraParts {
-		mw.WriteField(fmt.Sprintf("x%d", i), "x")
-	}
-	mw.Close()
-	r := httptest.NewRequest(http.MethodPost, "/en/contact", &b)
-	r.Header.Set("Content-Type", mw.FormDataContentType())
-	return r
-}
-
 func TestParseUpload(t *testing.T) {
-	shot := pngBytes(t, 4, 4)
+	shot := contacttest.PNG(t, 4, 4)
 	t.Run("fields and files", func(t *testing.T) {
-		u, err := ParseUpload(httptest.NewRecorder(), multipartRequest(t, map[string]string{"description": "hello"}, [][]byte{shot, shot}, 0))
+		u, err := ParseUpload(httptest.NewRecorder(), contacttest.Multipart(t, "/en/contact", map[string]string{"description": "hello"}, [][]byte{shot, shot}, 0))
 		if err != nil || u.Values["description"] != "hello" || len(u.Files) != 2 || u.TooMany {
 			t.Fatalf("%v %+v", err, u)
 		}
 	})
 	t.Run("4 files", func(t *testing.T) {
-		u, err := ParseUpload(httptest.NewRecorder(), multipartRequest(t, nil, [][]byte{shot, shot, shot, shot}, 0))
+		u, err := ParseUpload(httptest.NewRecorder(), contacttest.Multipart(t, "/en/contact", nil, [][]byte{shot, shot, shot, shot}, 0))
 		if err != nil || !u.TooMany || len(u.Files) != 3 {
 			t.Fatalf("%v %+v", err, u)
 		}
 	})
 	t.Run("1,000 parts", func(t *testing.T) {
-		_, err := ParseUpload(httptest.NewRecorder(), multipartRequest(t, nil, nil, 1000))
+		_, err := ParseUpload(httptest.NewRecorder(), contacttest.Multipart(t, "/en/contact", nil, nil, 1000))
 		if !isErr(err, ErrMalformed) {
 			t.Fatal(err)
 		}
 	})
 	t.Run("6 MB file", func(t *testing.T) {
-		u, err := ParseUpload(httptest.NewRecorder(), multipartRequest(t, nil, [][]byte{make([]byte, 6<<20)}, 0))
+		u, err := ParseUpload(httptest.NewRecorder(), contacttest.Multipart(t, "/en/contact", nil, [][]byte{make([]byte, 6<<20)}, 0))
 		if err != nil || len(u.Files) != 1 || u.Files[0].Err == nil || u.Files[0].Data != nil {
 			t.Fatalf("%v %+v", err, u)
 		}
 	})
 	t.Run("17 MB body", func(t *testing.T) {
 		files := [][]byte{make([]byte, 5<<20), make([]byte, 5<<20), make([]byte, 5<<20), make([]byte, 2<<20)}
-		_, err := ParseUpload(httptest.NewRecorder(), multipartRequest(t, nil, files, 0))
+		_, err := ParseUpload(httptest.NewRecorder(), contacttest.Multipart(t, "/en/contact", nil, files, 0))
 		if !isErr(err, ErrBodyTooLarge) {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package contact
 
 import (
+	"helpcenter/internal/contact/contacttest"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -9,9 +10,9 @@ import (
 // FuzzProcess: whatever bytes arrive as a screenshot, Process never
 // panics, and what it accepts is a bounded image with no metadata.
 func FuzzProcess(f *testing.F) {
-	f.Add(pngBytes(f, 3, 2))
-	f.Add(gpsJPEG(f, 4, 2))
-	f.Add(bombPNG(f, 50_000, 50_000))
+	f.Add(contacttest.PNG(f, 3, 2))
+	f.Add(contacttest.GPSJPEG(f, 4, 2))
+	f.Add(contacttest.BombPNG(f, 50_000, 50_000))
 	f.Add([]byte("%PDF-1.7"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sh, err := Process(data)

@@ -80,6 +80,8 @@ func (s *Server) articleProps(c echo.Context, a *content.Article, fb page.Feedba
 	fb.Article = "/" + loc.Slug + rest
 	fb.Action = fb.Article + "/feedback"
 	fb.MaxLen = maxComment
+	fb.Contact = "/" + loc.Slug + "/contact?article=" + a.Slug
 	p.Feedback = fb
+	p.ContactForm = a.Slug == "contact-support"
 	return p
 }

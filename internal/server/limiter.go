@@ -43,7 +43,15 @@ type voteLimiter struct {
 	mu        sync.Mutex
 	votes     bucketTable // a minute's budget of votes per reader and per address
 	comments  bucketTable // an hour's budget of comment bytes per address
+	contacts  bucketTable // an hour's budget of contact requests per reader and per address
 }
+
+// Contact requests a reader, and a client address, may send in an hour.
+// An address gets more: readers behind one carrier NAT share it.
+const (
+	contactsPerReader  = 5
+	contactsPerAddress = 20
+)
 
 // bucketTable holds token buckets that all refill in the same time, in
 // the order they were last used. A bucket unused for its refill time is
@@ -75,6 +83,7 @@ func newVoteLimiter(perMinute int, trusted []netip.Prefix) *voteLimiter {
 	v := &voteLimiter{perMinute: perMinute, key: key,
 		votes:    newBucketTable(maxLimiterKeys, time.Minute),
 		comments: newBucketTable(maxLimiterKeys/4, time.Hour),
+		contacts: newBucketTable(maxLimiterKeys/4, time.Hour),
 	}
 	v.extract = echo.ExtractIPDirect()
 	if len(trusted) > 0 {
@@ -134,6 +143,30 @@ func (v *voteLimiter) allowCommentAt(addr string, n int, now time.Time) bool {
 	defer v.mu.Unlock()
 	v.comments.expire(now)
 	return v.comments.get(addrKey, commentBudget, now).AllowN(now, n)
+}
+
+// allowContact reports whether a reader at an address may send a
+// contact request now, and takes it from both budgets if so.
+func (v *voteLimiter) allowContact(reader, addr string) bool {
+	return v.allowContactAt(reader, addr, time.Now())
+}
+
+func (v *voteLimiter) allowContactAt(reader, addr string, now time.Time) bool {
+	if v.perMinute == 0 {
+		return true
+	}
+	addrKey := v.addressHash(addr)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.contacts.expire(now)
+	perAddr := v.contacts.get(addrKey, contactsPerAddress, now)
+	perReader := v.contacts.get("r:"+reader, contactsPerReader, now)
+	if perAddr.TokensAt(now) < 1 || perReader.TokensAt(now) < 1 {
+		return false
+	}
+	perAddr.AllowN(now, 1)
+	perReader.AllowN(now, 1)
+	return true
 }
 
 func (v *voteLimiter) addressHash(addr string) string {

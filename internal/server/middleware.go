@@ -250,7 +250,7 @@ func canonicalize(next echo.HandlerFunc) echo.HandlerFunc {
 
 // unprefixed are the first path segments of pages reached without a
 // language (they redirect to the reader's language).
-var unprefixed = map[string]bool{"articles": true, "categories": true, "search": true, "languages": true, "language": true}
+var unprefixed = map[string]bool{"articles": true, "categories": true, "search": true, "languages": true, "language": true, "contact": true}
 
 func canonicalPath(p string) string {
 	if p == "" || p == "/" {

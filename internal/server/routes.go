@@ -27,6 +27,7 @@ func (s *Server) routes(e *echo.Echo) {
 	get(e, "/categories/:slug", s.redirectToLanguage)
 	get(e, "/search", s.redirectToLanguage)
 	get(e, "/languages", s.redirectToLanguage)
+	get(e, "/contact", s.redirectToLanguage)
 	get(e, "/language/:code", s.chooseLanguage)
 
 	// Reader pages, under /{lang}. withLocale goes on each route, not on
@@ -44,6 +45,18 @@ func (s *Server) routes(e *echo.Echo) {
 	get(g, "/search", s.cached(searchPage, s.withLocale(s.showSearch)))
 	get(g, "/languages", s.cached(plainPage, s.withLocale(s.showLanguages)))
 
+	// Contact support: the form, its suggested articles, and each
+	// request's private status page (the token is its only key).
+	if s.contact != nil {
+		get(g, "/contact", s.withLocale(s.showContact))
+		g.POST("/contact", s.withLocale(s.sendContact))
+		get(g, "/contact/suggest", s.withLocale(s.suggestContact))
+		get(g, "/contact/open/:slug", s.withLocale(s.openSuggestion))
+		get(g, "/requests/:token", s.withLocale(s.showRequest))
+		g.POST("/requests/:token", s.withLocale(s.updateRequest))
+		get(g, "/requests/:token/screenshots/:id", s.withLocale(s.showRequestScreenshot))
+	}
+
 	// Back office: /admin, its own route group (internal/admin). Only
 	// engines that implement its store interfaces serve it.
 	if st, ok := s.store.(admin.Store); ok {
@@ -54,6 +67,10 @@ func (s *Server) routes(e *echo.Echo) {
 		s.log.Warn("back office disabled: the database engine does not implement it yet")
 	}
 }
+
+// uploadRoutes take multipart posts with screenshots; they bound their
+// bodies themselves (contact.ParseUpload) instead of the global limit.
+var uploadRoutes = map[string]bool{"/:lang/contact": true, "/:lang/requests/:token": true}
 
 // cachedRoutes are the routes served through the page cache. Their pages
 // carry their own gzip and brotli bytes, so the gzip middleware skips them.

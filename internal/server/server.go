@@ -3,6 +3,7 @@
 package server
 
 import (
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"helpcenter/internal/assets"
 	"helpcenter/internal/config"
+	"helpcenter/internal/contact"
 	"helpcenter/internal/metrics"
 	"helpcenter/internal/pagecache"
 	"helpcenter/internal/store"
@@ -31,6 +33,8 @@ type Server struct {
 	site    atomic.Pointer[Site]
 	echo    *echo.Echo
 	votes   *voteLimiter
+	contact store.Contact   // nil when the engine has no contact tables
+	stamper contact.Stamper // signs the contact form's issue time
 	popular popularCache
 	pages   *pagecache.Cache
 	metrics *metrics.Metrics
@@ -58,6 +62,14 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 		log.Warn("cross-origin protection: base URL not trusted", "base_url", cfg.BaseURL, "err", err)
 	}
 	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
+	s.contact, _ = st.(store.Contact)
+	s.stamper = contact.Stamper{Key: []byte(cfg.FormKey)}
+	if cfg.FormKey == "" {
+		// One instance alone can sign with a key of its own; several
+		// behind one site must share HELPCENTER_FORM_KEY.
+		s.stamper.Key = make([]byte, 32)
+		_, _ = rand.Read(s.stamper.Key)
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -68,10 +80,11 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	e.Use(
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 			Limit: maxBody,
-			// GET and HEAD bodies are never read.
+			// GET and HEAD bodies are never read; uploads stream under
+			// contact.ParseUpload's own limits.
 			Skipper: func(c echo.Context) bool {
 				m := c.Request().Method
-				return m == http.MethodGet || m == http.MethodHead
+				return m == http.MethodGet || m == http.MethodHead || uploadRoutes[c.Path()]
 			},
 		}),
 		s.crossOrigin,

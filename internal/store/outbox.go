@@ -109,6 +109,16 @@ func (s *Store) RecordDeflection(ctx context.Context, locale, article string) er
 	})
 }
 
+// UndoDeflection takes back a deflection counted on day (YYYY-MM-DD):
+// the reader opened the suggestion, then sent the request after all.
+func (s *Store) UndoDeflection(ctx context.Context, day, locale, article string) error {
+	return s.writer.do(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE contact_deflections SET count = count - 1 WHERE day = ? AND locale = ? AND article = ? AND count > 0`,
+			day, locale, article)
+		return err
+	})
+}
+
 // PurgeDeflections deletes deflection counts of days before the time given.
 func (s *Store) PurgeDeflections(ctx context.Context, before time.Time) error {
 	return s.writer.do(ctx, func(tx *sql.Tx) error {

@@ -45,6 +45,7 @@ type ArticleProps struct {
 	Body         []Segment
 	Related      []ui.ArticleLink
 	Feedback     FeedbackProps
+	ContactForm  bool // the article explains contacting support: show the way to the form
 }
 
 // Segment is HTML, or a group of platform sections behind a selector.
@@ -66,6 +67,7 @@ type PlatformSection struct {
 type FeedbackProps struct {
 	Action  string // form action
 	Article string // the article's path, to start over
+	Contact string // the contact form, naming this article
 	State   string // "", "no" (ask why) or "thanks"
 	Helpful string // the answer being corrected after a validation error
 	Reason  string
@@ -109,4 +111,107 @@ type SearchResult struct {
 	Snippet  string // safe HTML: escaped text with <mark>
 	Lang     string // set for a hit in a fallback language
 	Language string
+}
+
+// ContactProps is the contact form, first shown or shown again after a
+// post: with the reader's values, field errors, the screenshots kept in
+// the draft, and (before sending) the suggested articles.
+type ContactProps struct {
+	Page         layout.Page
+	Action       string
+	SuggestURL   string // the script's suggestions endpoint
+	Kind         string
+	Device       string
+	Description  string
+	Email        string
+	Article      string // slug of the article the reader came from
+	ArticleTitle string
+	Stamp        string // signed time the form was issued
+	DraftID      string
+	Kept         []KeptShot
+	Errors       []FieldError // in the form's order
+	SubmitError  string       // shown next to the send button (rate limit, storage)
+	Suggestions  []ui.ArticleLink
+	Confirm      bool // the suggestions were shown: the button sends for real
+	Kinds        []string
+	Devices      []string
+	MinLen       int
+	MaxLen       int
+	MaxShots     int
+	KeepDays     int
+}
+
+// FieldError is a localized error message for one form field.
+type FieldError struct {
+	Field   string // the field's id without its prefix: kind, device, description, email, screenshots
+	Message string
+}
+
+// KeptShot is a screenshot already accepted into the form's draft.
+type KeptShot struct {
+	ID   int64
+	Name string
+}
+
+// ErrorFor returns the error of a field, or "".
+func (p ContactProps) ErrorFor(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// ContactSentProps is the confirmation after a request was sent.
+type ContactSentProps struct {
+	Page      layout.Page
+	Code      string
+	StatusURL string
+	ReplyDays int
+	Email     string
+	Duplicate bool
+}
+
+// RequestProps is a request's private status page.
+type RequestProps struct {
+	Page     layout.Page
+	Action   string
+	Code     string
+	State    string
+	Kind     string
+	Device   string
+	Sent     string // localized date
+	SentISO  string
+	Messages []RequestMessage
+	Notice   string // after a follow-up or "solved"
+	Body     string // a follow-up being corrected
+	Errors   []FieldError
+	Kept     []KeptShot
+	DraftID  string
+	MinLen   int
+	MaxLen   int
+	MaxShots int
+}
+
+// ErrorFor returns the error of a field, or "".
+func (p RequestProps) ErrorFor(field string) string {
+	return ContactProps{Errors: p.Errors}.ErrorFor(field)
+}
+
+// RequestMessage is one message of a request's thread.
+type RequestMessage struct {
+	Staff   bool
+	Body    string
+	Date    string
+	DateISO string
+	Shots   []ShotLink
+}
+
+// ShotLink is a screenshot of the thread, served through the token.
+type ShotLink struct {
+	Href   string
+	Label  string
+	Width  int
+	Height int
 }

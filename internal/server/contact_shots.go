@@ -1,0 +1,100 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"helpcenter/internal/contact"
+	"helpcenter/internal/i18n"
+	"helpcenter/internal/store"
+)
+
+// shotIntake is the screenshots of a post: those already kept in its
+// draft and those just uploaded and accepted, with the first refusal as a
+// localized message for the field.
+type shotIntake struct {
+	draftID string
+	kept    []store.Screenshot // in the draft, bytes included
+	fresh   []store.Screenshot // accepted now, not stored yet
+	err     string
+}
+
+// intakeShots reads the post's draft and checks its new files: each is
+// sniffed, bounded and re-encoded by contact.Process, and the draft and
+// the new files together hold at most contact.MaxScreenshots.
+func (s *Server) intakeShots(ctx context.Context, loc *i18n.Localizer, up *contact.Upload) (shotIntake, error) {
+	var in shotIntake
+	if id := up.Values["draft"]; contact.ValidDraftID(id) {
+		kept, err := s.contact.DraftScreenshots(ctx, id, time.Now().Add(-draftLifetime))
+		if err != nil {
+			return in, err
+		}
+		if len(kept) > 0 {
+			in.draftID, in.kept = id, kept
+		}
+	}
+	refuse := func(msg string) {
+		if in.err == "" {
+			in.err = msg
+		}
+	}
+	for _, f := range up.Files {
+		if f.Err != nil {
+			refuse(loc.T(f.Err.ID, "Name", f.Name))
+			continue
+		}
+		if len(in.kept)+len(in.fresh) >= contact.MaxScreenshots {
+			refuse(loc.T(contact.ErrTooMany, "Max", loc.Number(contact.MaxScreenshots)))
+			break
+		}
+		sh, err := contact.Process(f.Data)
+		if ie, ok := err.(*contact.ImageError); ok {
+			refuse(loc.T(ie.ID, "Name", f.Name))
+			continue
+		}
+		if err != nil {
+			return in, err
+		}
+		sh.Name = f.Name
+		in.fresh = append(in.fresh, sh)
+	}
+	if up.TooMany {
+		refuse(loc.T(contact.ErrTooMany, "Max", loc.Number(contact.MaxScreenshots)))
+	}
+	return in, nil
+}
+
+// keep stores the newly accepted screenshots in the draft (creating it),
+// so a form shown again need not have them chosen again.
+func (in *shotIntake) keep(ctx context.Context, d store.Drafts) error {
+	if len(in.fresh) == 0 {
+		return nil
+	}
+	if in.draftID == "" {
+		in.draftID = contact.NewDraftID()
+	}
+	if err := d.AddDraftScreenshots(ctx, in.draftID, in.fresh); err != nil {
+		return err
+	}
+	kept, err := d.DraftScreenshots(ctx, in.draftID, time.Now().Add(-draftLifetime))
+	if err != nil {
+		return err
+	}
+	in.kept, in.fresh = kept, nil
+	return nil
+}
+
+// all is every screenshot of the post, the draft's first.
+func (in *shotIntake) all() []store.Screenshot {
+	return append(append([]store.Screenshot(nil), in.kept...), in.fresh...)
+}
+
+func deleteShot(shots []store.Screenshot, id int64) []store.Screenshot {
+	out := shots[:0:0]
+	for _, sh := range shots {
+		if sh.ID != id {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
