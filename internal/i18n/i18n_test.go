@@ -139,7 +139,8 @@ func TestTranslations(t *testing.T) {
 			for _, id := range b.IDs {
 				for _, n := range counts {
 					cfg := &goi18n.LocalizeConfig{MessageID: id, PluralCount: n,
-						TemplateData: map[string]any{"Count": "7", "Date": "D", "Language": "L", "Query": "Q", "Platform": "P", "Max": "9", "Page": "1", "Total": "2"}}
+						TemplateData: map[string]any{"Count": "7", "Date": "D", "Language": "L", "Query": "Q", "Platform": "P", "Max": "9", "Page": "1", "Total": "2",
+							"Min": "3", "Name": "N", "Days": "4", "Title": "T", "Number": "5", "Code": "C", "Link": "K", "Email": "E"}}
 					if n == nil {
 						cfg.PluralCount = nil
 					}

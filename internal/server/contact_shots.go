@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"time"
 
@@ -55,6 +56,9 @@ func (s *Server) intakeShots(ctx context.Context, loc *i18n.Localizer, up *conta
 		if err != nil {
 			return in, err
 		}
+		if in.has(sh.SHA256) {
+			continue // chosen again after it was kept: one copy is enough
+		}
 		sh.Name = f.Name
 		in.fresh = append(in.fresh, sh)
 	}
@@ -62,6 +66,15 @@ func (s *Server) intakeShots(ctx context.Context, loc *i18n.Localizer, up *conta
 		refuse(loc.T(contact.ErrTooMany, "Max", loc.Number(contact.MaxScreenshots)))
 	}
 	return in, nil
+}
+
+func (in *shotIntake) has(sum []byte) bool {
+	for _, sh := range in.all() {
+		if bytes.Equal(sh.SHA256, sum) {
+			return true
+		}
+	}
+	return false
 }
 
 // keep stores the newly accepted screenshots in the draft (creating it),

@@ -25,16 +25,28 @@ type suggestion struct {
 	Lang  string `json:"lang,omitempty"`
 }
 
+// suggestions is the script's answer: the articles, and the sentence a
+// screen reader announces ("3 suggested articles", in the reader's
+// language and plural rules).
+type suggestions struct {
+	Items    []suggestion `json:"items"`
+	Announce string       `json:"announce"`
+}
+
 // suggestContact answers the form's script with up to three articles for
 // the description typed so far.
 func (s *Server) suggestContact(c echo.Context) error {
 	loc := localizerOf(c)
 	q := strings.TrimSpace(strings.ToValidUTF8(c.QueryParam("q"), ""))
-	out := []suggestion{}
+	out := suggestions{Items: []suggestion{}}
 	if utf8.RuneCountInString(q) >= 2 {
 		for _, l := range s.suggestions(c.Request().Context(), c, loc, q) {
-			out = append(out, suggestion{Title: l.Title, Href: l.Href, Lang: l.Lang})
+			out.Items = append(out.Items, suggestion{Title: l.Title, Href: l.Href, Lang: l.Lang})
 		}
+	}
+	out.Announce = loc.N("contact.suggestions_count", len(out.Items))
+	if len(out.Items) == 0 {
+		out.Announce = loc.T("contact.suggestions_none")
 	}
 	c.Response().Header().Set("Cache-Control", "private, max-age=300")
 	return c.JSON(http.StatusOK, out)

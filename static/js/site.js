@@ -204,3 +204,104 @@
     });
   }
 })();
+
+// ---- Contact form ------------------------------------------------------
+// Articles that may answer the request appear while the reader types;
+// the device is preselected from the User-Agent (never in the HTML, so
+// the page stays the same for everyone); what was typed survives a visit
+// to a suggested article.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-contact]");
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+  if (!form) return;
+
+  var ua = navigator.userAgent || "";
+  var device = /KAIOS/i.test(ua) ? "kaios" : /Android/i.test(ua) ? "android"
+    : /iPhone|iPad|iPod/i.test(ua) || (/Macintosh/i.test(ua) && navigator.maxTouchPoints > 1) ? "iphone"
+    : "web";
+  var radios = form.querySelectorAll("input[name=device]");
+  var chosen = Array.prototype.some.call(radios, function (r) { return r.checked; });
+  var guess = form.querySelector('input[name=device][value="' + device + '"]');
+  if (!chosen && guess) guess.checked = true;
+
+  var text = form.querySelector("textarea[name=description]");
+  var KEY = "hc_contact_draft:" + form.getAttribute("action");
+  try {
+    if (!text.value && sessionStorage.getItem(KEY)) text.value = sessionStorage.getItem(KEY);
+  } catch (e) { /* storage off */ }
+
+  var box = document.getElementById("contact-suggest");
+  var status = document.getElementById("contact-suggest-status");
+  var timer = null, last = "", seq = 0;
+
+  // CJK and Thai write a word in one or two characters.
+  function minChars(q) {
+    return /[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/.test(q) ? 2 : 3;
+  }
+
+  function render(data) {
+    box.textContent = "";
+    if (!data.items.length) {
+      box.hidden = true;
+    } else {
+      var title = document.createElement("p");
+      title.className = "suggestions-title";
+      title.textContent = box.getAttribute("data-title");
+      var list = document.createElement("ul");
+      list.className = "article-list";
+      data.items.forEach(function (s) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = s.href;
+        a.textContent = s.title;
+        if (s.lang) a.lang = s.lang;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.appendChild(title);
+      box.appendChild(list);
+      box.hidden = false;
+    }
+    status.textContent = data.announce;
+  }
+
+  function update() {
+    var q = text.value.replace(/\s+/g, " ").trim().slice(0, 200);
+    try { sessionStorage.setItem(KEY, text.value); } catch (e) { /* storage off */ }
+    if (q === last) return;
+    last = q;
+    if (q.length < minChars(q)) {
+      box.hidden = true;
+      return;
+    }
+    var mine = ++seq;
+    fetch(box.getAttribute("data-suggest") + "?q=" + encodeURIComponent(q), {
+      headers: { "Accept": "application/json" }, credentials: "same-origin"
+    }).then(function (res) {
+      return res.ok ? res.json() : null;
+    }).then(function (data) {
+      if (data && mine === seq) render(data);
+    }).catch(function () { /* suggestions are a help, not a step */ });
+  }
+
+  if (box && status && window.fetch) {
+    text.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 400);
+    });
+  }
+
+  form.addEventListener("submit", function () {
+    // Suggestions were offered while typing: one post sends the request.
+    if (!form.querySelector("input[name=step]")) {
+      var step = document.createElement("input");
+      step.type = "hidden";
+      step.name = "step";
+      step.value = "confirm";
+      form.appendChild(step);
+    }
+    try { sessionStorage.removeItem(KEY); } catch (e) { /* storage off */ }
+  });
+})();
