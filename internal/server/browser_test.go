@@ -18,6 +18,10 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"helpcenter/internal/contact"
+	"helpcenter/internal/contact/contacttest"
+	"helpcenter/internal/store"
 )
 
 func findChromium() string {
@@ -366,7 +370,8 @@ func TestBrowserAxe(t *testing.T) {
 	ctx := newBrowser(t, 412, 915)
 	pages := []string{"/", "/categories/account", "/articles/request-account-info", "/articles/backup-restore",
 		"/articles/request-account-info?feedback=no", "/articles/request-account-info?feedback=thanks",
-		"/search?q=backup", "/search?q=qqqzzz", "/search", "/languages", "/articles/no-such-page"}
+		"/search?q=backup", "/search?q=qqqzzz", "/search", "/languages", "/articles/no-such-page",
+		"/contact", "/contact?article=log-out", "/requests/" + axeRequest(t, ts)}
 	checked := 0
 	for _, lang := range []string{"en", "ar", "zh-tw", "ja", "hi", "ru"} {
 		for _, p := range pages {
@@ -395,4 +400,26 @@ func TestBrowserAxe(t *testing.T) {
 		}
 	}
 	t.Logf("axe-core: %d pages, zero violations expected", checked)
+}
+
+// axeRequest stores a request with a staff reply and a screenshot, and
+// returns its status token, so the status page is checked like the others.
+func axeRequest(t *testing.T, ts *testServer) string {
+	t.Helper()
+	ctx := context.Background()
+	token, hash := contact.NewToken()
+	shot, err := contact.Process(contacttest.PNG(t, 64, 48))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := ts.store.CreateRequest(ctx, store.NewRequest{Code: contact.NewCode(), TokenHash: hash, Locale: "en", Kind: "technical",
+		Device: "android", Description: "The app closes when I open a chat with a video.", Fingerprint: token,
+		Screenshots: []store.Screenshot{shot}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.Reply(ctx, r.ID, store.StaffReply{Staff: "agent@example.com", Body: "Please update the app and try again."}); err != nil {
+		t.Fatal(err)
+	}
+	return token
 }
