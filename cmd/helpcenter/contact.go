@@ -17,10 +17,18 @@ const draftLifetime = time.Hour
 // its address) before it is deleted.
 const sentMailRetention = 7 * 24 * time.Hour
 
+// contactDB is a store with the contact flow: both engines.
+type contactDB interface {
+	store.Contact
+	Exclusive(ctx context.Context, job string, fn func(context.Context) error) (bool, error)
+}
+
 // runContact starts the contact flow's background work:
 // the mail worker (when SMTP is configured) and the purges of drafts,
-// sent mail and closed requests past their retention.
-func runContact(ctx context.Context, cfg config.Config, st store.Contact, log *slog.Logger) error {
+// sent mail and closed requests past their retention. Every instance runs
+// a worker (the outbox hands each message to one of them); the purges run
+// on one instance at a time.
+func runContact(ctx context.Context, cfg config.Config, st contactDB, log *slog.Logger) error {
 	if cfg.SMTPURL != "" {
 		sender, err := mail.NewSender(cfg.SMTPURL, cfg.MailFrom, nil)
 		if err != nil {
@@ -32,7 +40,12 @@ func runContact(ctx context.Context, cfg config.Config, st store.Contact, log *s
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
 		for {
-			purgeContact(ctx, cfg, st, log, time.Now())
+			if _, err := st.Exclusive(ctx, "purge-contact", func(ctx context.Context) error {
+				purgeContact(ctx, cfg, st, log, time.Now())
+				return nil
+			}); err != nil {
+				log.Warn("purge contact", "err", err)
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -158,7 +158,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		log.Warn("HELPCENTER_MAX_DB_SIZE applies to SQLite only; ignored for PostgreSQL")
 	}
 
-	if cs, ok := st.(store.Contact); ok {
+	if cs, ok := st.(contactDB); ok {
 		if err := runContact(ctx, cfg, cs, log); err != nil {
 			return err
 		}

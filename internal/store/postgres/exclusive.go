@@ -16,9 +16,7 @@ func (s *Store) Exclusive(ctx context.Context, job string, fn func(context.Conte
 		return false, fmt.Errorf("postgres: %s: %w", job, err)
 	}
 	defer conn.Release()
-	h := fnv.New64a()
-	h.Write([]byte("helpcenter job " + job))
-	key := int64(h.Sum64())
+	key := advisoryKey("helpcenter job " + job)
 	var got bool
 	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
 		return false, fmt.Errorf("postgres: %s: %w", job, err)
@@ -28,4 +26,12 @@ func (s *Store) Exclusive(ctx context.Context, job string, fn func(context.Conte
 	}
 	defer conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", key)
 	return true, fn(ctx)
+}
+
+// advisoryKey names an advisory lock: a 64-bit hash of name. A collision
+// only makes two unrelated holders wait for each other.
+func advisoryKey(name string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return int64(h.Sum64())
 }

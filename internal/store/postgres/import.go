@@ -54,6 +54,35 @@ var importTables = []importTable{
 	{name: "vote_days", columns: []column{
 		{"day", "date"}, {"article", "text"}, {"locale", "text"}, {"helpful", "bool"}, {"reason", "text"}, {"count", "int"},
 	}},
+	{name: "contact_requests", serial: "id", columns: []column{
+		{"id", "int"}, {"code", "text"}, {"locale", "text"}, {"kind", "text"}, {"device", "text"}, {"email", "text"},
+		{"article", "text"}, {"fingerprint", "text"}, {"state", "text"}, {"assigned_to", "text"},
+		{"created_at", "time"}, {"updated_at", "time"}, {"closed_at", "time"},
+	}},
+	{name: "request_tokens", columns: []column{
+		{"token_hash", "bytes"}, {"request_id", "int"},
+	}},
+	{name: "request_messages", serial: "id", columns: []column{
+		{"id", "int"}, {"request_id", "int"}, {"author", "text"}, {"staff", "text"}, {"body", "text"}, {"created_at", "time"},
+	}},
+	{name: "request_screenshots", serial: "id", columns: []column{
+		{"id", "int"}, {"request_id", "int"}, {"message_id", "int"}, {"sha256", "bytes"}, {"type", "text"},
+		{"size", "int"}, {"width", "int"}, {"height", "int"}, {"data", "bytes"},
+	}},
+	{name: "contact_drafts", columns: []column{
+		{"id", "text"}, {"created_at", "time"},
+	}},
+	{name: "draft_screenshots", serial: "id", columns: []column{
+		{"id", "int"}, {"draft_id", "text"}, {"name", "text"}, {"sha256", "bytes"}, {"type", "text"},
+		{"size", "int"}, {"width", "int"}, {"height", "int"}, {"data", "bytes"},
+	}},
+	{name: "mail_outbox", serial: "id", columns: []column{
+		{"id", "int"}, {"recipient", "text"}, {"subject", "text"}, {"text_body", "text"}, {"html_body", "text"},
+		{"attempts", "int"}, {"next_try_at", "time"}, {"sent_at", "time"}, {"last_error", "text"}, {"created_at", "time"},
+	}},
+	{name: "contact_deflections", columns: []column{
+		{"day", "date"}, {"locale", "text"}, {"article", "text"}, {"count", "int"},
+	}},
 }
 
 // TableCount is the rows of one table in the source and, after the copy,
@@ -92,8 +121,13 @@ func (s *Store) ImportSQLite(ctx context.Context, path string) ([]TableCount, er
 	return counts, nil
 }
 
-// importBatch is how many rows travel in one COPY.
-const importBatch = 5000
+// importBatch is how many rows travel in one COPY, and importBatchBytes
+// about how many bytes of text and BLOBs: a batch of 5,000 screenshots
+// of 5 MB each would not fit in memory.
+const (
+	importBatch      = 5000
+	importBatchBytes = 32 << 20
+)
 
 func (s *Store) importTable(ctx context.Context, src *sql.DB, t importTable) (TableCount, error) {
 	c := TableCount{Table: t.name}
@@ -110,10 +144,12 @@ func (s *Store) importTable(ctx context.Context, src *sql.DB, t importTable) (Ta
 	}
 	defer rows.Close()
 	batch := make([][]any, 0, importBatch)
+	batchBytes := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
+		batchBytes = 0
 		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 			// COPY cannot skip conflicts, so rows go through a temporary
 			// table and then in with ON CONFLICT DO NOTHING.
@@ -145,9 +181,15 @@ func (s *Store) importTable(ctx context.Context, src *sql.DB, t importTable) (Ta
 			if row[i], err = convert(raw[i], col.kind); err != nil {
 				return c, fmt.Errorf("column %s: %w", col.name, err)
 			}
+			switch v := row[i].(type) {
+			case []byte:
+				batchBytes += len(v)
+			case string:
+				batchBytes += len(v)
+			}
 		}
 		batch = append(batch, row)
-		if len(batch) == importBatch {
+		if len(batch) == importBatch || batchBytes >= importBatchBytes {
 			if err := flush(); err != nil {
 				return c, err
 			}

@@ -29,6 +29,7 @@ type Store interface {
 	Close() error
 	store.Staff
 	store.Feedback
+	store.Contact
 }
 
 // Opener opens a fresh, empty database for one test; reopen opens the same
@@ -46,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Staff", func(t *testing.T) { testStaff(t, open) })
 	t.Run("Rollups", func(t *testing.T) { testRollups(t, open) })
 	t.Run("Triage", func(t *testing.T) { testTriage(t, open) })
+	runContact(t, open)
 }
 
 func countVotes(t *testing.T, s Store, match func(store.ExportedVote) bool) int {
