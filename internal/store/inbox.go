@@ -267,7 +267,7 @@ func (s *Store) updateRequest(ctx context.Context, what string, id int64, change
 // locale "" means every locale. Most frequent first.
 func (s *Store) Deflections(ctx context.Context, since time.Time, locale string) ([]Deflection, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT article, locale, SUM(count) FROM contact_deflections
-		WHERE day >= ? AND (? = '' OR locale = ?) GROUP BY article, locale ORDER BY 3 DESC, 1, 2 LIMIT 500`,
+		WHERE day >= ? AND (? = '' OR locale = ?) GROUP BY article, locale HAVING SUM(count) > 0 ORDER BY 3 DESC, 1, 2 LIMIT 500`,
 		since.UTC().Format(time.DateOnly), locale, locale)
 	if err != nil {
 		return nil, fmt.Errorf("store: deflections: %w", err)

@@ -211,7 +211,7 @@ func (s *Store) updateRequest(ctx context.Context, what string, id int64, change
 // locale "" means every locale. Most frequent first.
 func (s *Store) Deflections(ctx context.Context, since time.Time, locale string) ([]store.Deflection, error) {
 	rows, err := s.pool.Query(ctx, `SELECT article, locale, SUM(count) FROM contact_deflections
-		WHERE day >= $1 AND ($2 = '' OR locale = $2) GROUP BY article, locale ORDER BY 3 DESC, 1, 2 LIMIT 500`,
+		WHERE day >= $1 AND ($2 = '' OR locale = $2) GROUP BY article, locale HAVING SUM(count) > 0 ORDER BY 3 DESC, 1, 2 LIMIT 500`,
 		since.UTC().Format(time.DateOnly), locale)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: deflections: %w", err)

@@ -125,6 +125,16 @@ func (s *Store) RecordDeflection(ctx context.Context, locale, article string) er
 	return nil
 }
 
+// UndoDeflection takes back a deflection counted on day (YYYY-MM-DD):
+// the reader opened the suggestion, then sent the request after all.
+func (s *Store) UndoDeflection(ctx context.Context, day, locale, article string) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE contact_deflections SET count = count - 1
+		WHERE day = $1 AND locale = $2 AND article = $3 AND count > 0`, day, locale, article); err != nil {
+		return fmt.Errorf("postgres: undo deflection: %w", err)
+	}
+	return nil
+}
+
 // PurgeDeflections deletes deflection counts of days before the time given.
 func (s *Store) PurgeDeflections(ctx context.Context, before time.Time) error {
 	if _, err := s.pool.Exec(ctx, `DELETE FROM contact_deflections WHERE day < $1`, before.UTC().Format(time.DateOnly)); err != nil {
