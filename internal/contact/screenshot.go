@@ -2,6 +2,7 @@ package contact
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 
 	"golang.org/x/image/webp"
+	"golang.org/x/sync/semaphore"
 
 	"helpcenter/internal/store"
 )
@@ -25,6 +27,9 @@ const (
 	MaxPixels         = 40_000_000
 	MaxSide           = 10_000
 )
+
+// decodeBudget is the pixels all uploads may be decoding at once.
+var decodeBudget = semaphore.NewWeighted(MaxPixels)
 
 // Screenshot errors, as message IDs of the locale files.
 const (
@@ -82,6 +87,13 @@ func Process(data []byte) (store.Screenshot, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Width*cfg.Height > MaxPixels {
 		return store.Screenshot{}, &ImageError{ErrTooManyPixel}
 	}
+	// A decoded image takes 4 to 8 bytes a pixel: hold the pixels being
+	// decoded across all uploads to one image of the largest size (or many
+	// of a usual one), so a burst of large uploads waits its turn instead
+	// of exhausting memory.
+	px := int64(cfg.Width) * int64(cfg.Height)
+	_ = decodeBudget.Acquire(context.Background(), px)
+	defer decodeBudget.Release(px)
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
 		return store.Screenshot{}, &ImageError{ErrUnreadable}

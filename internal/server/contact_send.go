@@ -28,10 +28,11 @@ const (
 func (s *Server) sendContact(c echo.Context) error {
 	loc := localizerOf(c)
 	ctx := c.Request().Context()
-	up, err := contact.ParseUpload(c.Response(), c.Request())
+	up, release, err := s.parseUpload(c)
 	if err != nil {
 		return s.contactUnreadable(c, err)
 	}
+	defer release()
 	v := up.Values
 	form := contact.Form{Kind: v["kind"], Device: v["device"], Description: v["description"], Email: v["email"], Article: v["article"]}
 	form.Normalize()

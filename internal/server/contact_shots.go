@@ -5,10 +5,34 @@ import (
 	"context"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"helpcenter/internal/contact"
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
 )
+
+// maxUploads is how many contact posts may be read at once. A post holds
+// up to contact.MaxBody bytes in memory until its images are checked, so
+// this bounds that memory (8 × 16 MB) whatever the number of senders;
+// the others wait for a slot, within their request's deadline.
+const maxUploads = 8
+
+// parseUpload reads a contact post within the upload slots.
+func (s *Server) parseUpload(c echo.Context) (*contact.Upload, func(), error) {
+	select {
+	case s.uploads <- struct{}{}:
+	case <-c.Request().Context().Done():
+		return nil, nil, c.Request().Context().Err()
+	}
+	release := func() { <-s.uploads }
+	up, err := contact.ParseUpload(c.Response(), c.Request())
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	return up, release, nil
+}
 
 // shotIntake is the screenshots of a post: those already kept in its
 // draft and those just uploaded and accepted, with the first refusal as a

@@ -96,7 +96,7 @@ func (s *Server) updateRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	up, err := contact.ParseUpload(c.Response(), c.Request())
+	up, release, err := s.parseUpload(c)
 	if err != nil {
 		var ie *contact.ImageError
 		if !errors.As(err, &ie) {
@@ -111,6 +111,7 @@ func (s *Server) updateRequest(c echo.Context) error {
 		}
 		return render(c, status, page.Request(p))
 	}
+	defer release()
 	back := "/" + loc.Slug + "/requests/" + c.Param("token")
 	switch up.Values["action"] {
 	case "solve":

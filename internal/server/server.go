@@ -35,6 +35,7 @@ type Server struct {
 	votes   *voteLimiter
 	contact store.Contact   // nil when the engine has no contact tables
 	stamper contact.Stamper // signs the contact form's issue time
+	uploads chan struct{}   // see maxUploads
 	popular popularCache
 	pages   *pagecache.Cache
 	metrics *metrics.Metrics
@@ -63,6 +64,7 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	}
 	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
 	s.contact, _ = st.(store.Contact)
+	s.uploads = make(chan struct{}, maxUploads)
 	s.stamper = contact.Stamper{Key: []byte(cfg.FormKey)}
 	if cfg.FormKey == "" {
 		// One instance alone can sign with a key of its own; several

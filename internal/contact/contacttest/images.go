@@ -4,6 +4,7 @@ package contacttest
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -98,4 +99,19 @@ func Multipart(t testing.TB, path string, fields map[string]string, files [][]by
 	r := httptest.NewRequest(http.MethodPost, path, &b)
 	r.Header.Set("Content-Type", mw.FormDataContentType())
 	return r
+}
+
+// NoisePNG returns a w×h PNG of random pixels: it does not compress, so
+// 512×512 is a screenshot of about 1 MB.
+func NoisePNG(t testing.TB, w, h int) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	rand.Read(img.Pix)
+	for i := 3; i < len(img.Pix); i += 4 {
+		img.Pix[i] = 255
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
