@@ -161,6 +161,35 @@ func hostileCases() []hostile {
 			ct += "; boundary=" + mp[0]
 		}
 		add(hostile{name: "multipart " + name, method: "POST", target: feedback, header: []string{"Content-Type", ct}, body: mp[1]})
+		add(hostile{name: "multipart contact " + name, method: "POST", target: "/en/contact", header: []string{"Content-Type", ct}, body: mp[1]})
+		add(hostile{name: "multipart follow-up " + name, method: "POST", target: "/en/requests/" + strings.Repeat("0", 32), header: []string{"Content-Type", ct}, body: mp[1]})
+	}
+	// The contact form's own fields and files: markup in every field and in
+	// a file name, a file that is no image, a forged draft and stamp.
+	contactFields := func(kv ...string) string {
+		var parts []string
+		for i := 0; i+1 < len(kv); i += 2 {
+			parts = append(parts, "Content-Disposition: form-data; name=\""+kv[i]+"\"\r\n\r\n"+kv[i+1])
+		}
+		return part("b", parts...)
+	}
+	for name, body := range map[string]string{
+		"markup everywhere": contactFields("kind", marker, "device", marker, "description", strings.Repeat(marker, 10), "email", marker+"@x.example",
+			"article", marker, "draft", marker, "stamp", marker, "step", "confirm", "remove", marker, "website", ""),
+		"forged draft and stamp": contactFields("kind", "technical", "device", "web", "description", "a long enough description of a problem",
+			"draft", strings.Repeat("f", 32), "stamp", "ffffffffffffffff.ffffffffffffffffffffffffffffffff", "step", "confirm"),
+		"remove another draft's shot": contactFields("draft", strings.Repeat("a", 32), "remove", "1"),
+		"file named markup": part("b", "Content-Disposition: form-data; name=\"screenshots\"; filename=\""+marker+".png\"\r\nContent-Type: image/png\r\n\r\nnot a png"),
+		"file no image":     part("b", "Content-Disposition: form-data; name=\"screenshots\"; filename=\"a.png\"\r\n\r\n%PDF-1.7"),
+	} {
+		add(hostile{name: "contact " + name, method: "POST", target: "/en/contact", header: []string{"Content-Type", "multipart/form-data; boundary=b"}, body: body})
+	}
+	for _, target := range []string{"/en/contact?article=" + url.QueryEscape(marker), "/en/contact?article=../../etc/passwd",
+		"/en/contact/open/" + url.PathEscape(marker), "/en/contact/open/..%2f..%2fadmin", "/en/contact/suggest?q=" + url.QueryEscape(marker),
+		"/en/contact/suggest?q=" + strings.Repeat("%e2%80%ae", 500), "/en/requests/" + url.PathEscape(marker), "/en/requests/" + strings.Repeat("A", 32),
+		"/en/requests/" + strings.Repeat("0", 32) + "/screenshots/1", "/en/requests/" + strings.Repeat("0", 32) + "/screenshots/-1",
+		"/en/requests/" + strings.Repeat("0", 32) + "/screenshots/99999999999999999999999", "/en/requests/..%2f..%2fadmin"} {
+		get("contact GET "+target[:min(len(target), 60)], target)
 	}
 	for _, b := range []string{`{"helpful":"yes"}`, `{"helpful":"` + marker + `"}`, `{`, strings.Repeat("[", 20000), `{"helpful":1e999999}`, `"\ud800"`} {
 		add(hostile{name: "json " + b[:min(len(b), 30)], method: "POST", target: feedback, header: []string{"Content-Type", "application/json", "Accept", "application/json"}, body: b})
