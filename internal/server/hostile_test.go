@@ -179,8 +179,8 @@ func hostileCases() []hostile {
 		"forged draft and stamp": contactFields("kind", "technical", "device", "web", "description", "a long enough description of a problem",
 			"draft", strings.Repeat("f", 32), "stamp", "ffffffffffffffff.ffffffffffffffffffffffffffffffff", "step", "confirm"),
 		"remove another draft's shot": contactFields("draft", strings.Repeat("a", 32), "remove", "1"),
-		"file named markup": part("b", "Content-Disposition: form-data; name=\"screenshots\"; filename=\""+marker+".png\"\r\nContent-Type: image/png\r\n\r\nnot a png"),
-		"file no image":     part("b", "Content-Disposition: form-data; name=\"screenshots\"; filename=\"a.png\"\r\n\r\n%PDF-1.7"),
+		"file named markup":           part("b", "Content-Disposition: form-data; name=\"screenshots\"; filename=\""+marker+".png\"\r\nContent-Type: image/png\r\n\r\nnot a png"),
+		"file no image":               part("b", "Content-Disposition: form-data; name=\"screenshots\"; filename=\"a.png\"\r\n\r\n%PDF-1.7"),
 	} {
 		add(hostile{name: "contact " + name, method: "POST", target: "/en/contact", header: []string{"Content-Type", "multipart/form-data; boundary=b"}, body: body})
 	}
