@@ -71,13 +71,13 @@ type Message struct {
 
 // ContactRequest is a stored request with its thread.
 type ContactRequest struct {
-	ID        int64
-	Code      string
-	Locale    string
-	Kind      string
-	Device    string
-	Email     string
-	Article   string
+	ID         int64
+	Code       string
+	Locale     string
+	Kind       string
+	Device     string
+	Email      string
+	Article    string
 	State      string
 	AssignedTo string
 	CreatedAt  time.Time
