@@ -1,6 +1,7 @@
 // Package admin is the back office under /admin: sign-in, the articles
-// dashboard, the comment triage queue, missed searches, staff and the
-// audit log. server's routes.go mounts it with one line.
+// dashboard, the support inbox, the comment triage queue, missed searches
+// and deflections, staff and the audit log. server's routes.go mounts it
+// with one line.
 package admin
 
 import (
@@ -43,6 +44,7 @@ type Store interface {
 	store.Staff
 	store.Feedback
 	store.Searches
+	store.Inbox
 }
 
 // Handler holds the back office's dependencies.
@@ -80,6 +82,7 @@ func (h *Handler) Mount(e *echo.Echo) {
 	s.GET("/comments.csv", h.commentsCSV)
 	s.GET("/searches", h.showSearches)
 	s.GET("/searches.csv", h.searchesCSV)
+	s.GET("/deflections.csv", h.deflectionsCSV)
 	s.GET("/translations", h.showTranslations)
 	s.GET("/translations.csv", h.translationsCSV)
 
