@@ -40,4 +40,3 @@ func TestDeflectionsAndPeriods(t *testing.T) {
 		}
 	}
 }
-
