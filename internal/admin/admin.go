@@ -55,6 +55,7 @@ type Handler struct {
 	now      func() time.Time
 	throttle *auth.Throttle
 	catalog  func() *content.Catalog // see WithCatalog
+	mail     mailer                  // see WithMail
 }
 
 // New returns the back office. now is the clock (tests move it).
@@ -83,6 +84,14 @@ func (h *Handler) Mount(e *echo.Echo) {
 	s.GET("/searches", h.showSearches)
 	s.GET("/searches.csv", h.searchesCSV)
 	s.GET("/deflections.csv", h.deflectionsCSV)
+	s.GET("/requests", h.showRequests)
+	s.GET("/requests.csv", h.requestsCSV)
+	s.GET("/requests/:id", h.showRequest)
+	s.GET("/requests/:id/screenshots/:sid", h.showScreenshot)
+	s.POST("/requests/:id/reply", h.replyRequest)
+	s.POST("/requests/:id/note", h.addNote)
+	s.POST("/requests/:id/assign", h.assignRequest)
+	s.POST("/requests/:id/state", h.setRequestState)
 	s.GET("/translations", h.showTranslations)
 	s.GET("/translations.csv", h.translationsCSV)
 

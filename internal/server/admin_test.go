@@ -25,7 +25,7 @@ func TestAdminRoutesNeedSession(t *testing.T) {
 			continue
 		}
 		n++
-		path := strings.NewReplacer(":id", "1", ":name", "x", "*", "x").Replace(r.Path)
+		path := strings.NewReplacer(":id", "1", ":sid", "1", ":name", "x", "*", "x").Replace(r.Path)
 		for _, token := range []string{"", "forged-token"} {
 			req, _ := http.NewRequest(r.Method, ts.URL+path, strings.NewReader(""))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
