@@ -23,8 +23,9 @@ type Requests struct {
 	States, Kinds, Languages, Devices, Assignees []Filter
 	From, To, Query                              string
 	Rows                                         []RequestRow
-	Total                                        int // requests the filters select, all pages
-	First, Last                                  int // 1-based positions of the rows shown
+	Total                                        int  // requests the filters select, all pages
+	MoreThan                                     bool // Total is a lower bound: a text search counted so far
+	First, Last                                  int  // 1-based positions of the rows shown
 	Counts                                       []StateCount
 	PrevHref, NextHref                           string
 	CSVHref                                      string
