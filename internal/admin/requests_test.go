@@ -244,6 +244,16 @@ func TestInboxPagesAndCSV(t *testing.T) {
 	if prev := doc.Find(".pager a[rel=prev]").AttrOr("href", ""); prev != "/admin/requests" {
 		t.Errorf("prev: %q", prev)
 	}
+	// A text search is counted past its first page, and shows no counts
+	// per state.
+	doc = page(t, e.do(t, "GET", "/admin/requests?q=request+number", token, nil))
+	if got := strings.Join(strings.Fields(doc.Find("#requests-count").Text()), " "); got != "Requests 1–50 of 51, newest first." || doc.Find(".state-counts").Length() != 0 {
+		t.Errorf("search count line: %q", got)
+	}
+	doc = page(t, e.do(t, "GET", "/admin/requests?q=request+number&page=2", token, nil))
+	if got := strings.Join(strings.Fields(doc.Find("#requests-count").Text()), " "); got != "Requests 51–51 of 51, newest first." {
+		t.Errorf("search page 2 count line: %q", got)
+	}
 	if doc := page(t, e.do(t, "GET", "/admin/requests?page=9", token, nil)); len(codes(doc)) != 0 {
 		t.Error("page past the end shows rows")
 	}
