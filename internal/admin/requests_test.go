@@ -204,6 +204,12 @@ func TestInboxFilters(t *testing.T) {
 	if got := strings.Join(strings.Fields(doc.Find("#requests-count").Text()), " "); got != "Requests 1–2 of 2, newest first." {
 		t.Errorf("count line: %q", got)
 	}
+	// Input echoed into the page stays text.
+	evil := `"><script>alert(1)</script>`
+	doc = page(t, e.do(t, "GET", "/admin/requests?q="+url.QueryEscape(evil), agent, nil))
+	if doc.Find("script").Length() != 0 || doc.Find("#q").AttrOr("value", "") != evil {
+		t.Errorf("search box: %d scripts, value %q", doc.Find("script").Length(), doc.Find("#q").AttrOr("value", ""))
+	}
 	// Reader text keeps its language and direction.
 	doc = page(t, e.do(t, "GET", "/admin/requests?lang=ar", agent, nil))
 	if td := doc.Find("table.requests tbody td[lang=ar]"); td.AttrOr("dir", "") != "rtl" || !strings.Contains(td.Text(), "حسابي") {
