@@ -204,6 +204,10 @@ func TestInboxFilters(t *testing.T) {
 	if got := strings.Join(strings.Fields(doc.Find("#requests-count").Text()), " "); got != "Requests 1–2 of 2, newest first." {
 		t.Errorf("count line: %q", got)
 	}
+	doc = page(t, e.do(t, "GET", "/admin/requests?lang=en&state=closed", agent, nil))
+	if cur := doc.Find(`.state-counts a[aria-current="page"]`); cur.Length() != 1 || cur.Text() != "closed: 1" {
+		t.Errorf("current state link: %d %q", cur.Length(), cur.Text())
+	}
 	// Input echoed into the page stays text.
 	evil := `"><script>alert(1)</script>`
 	doc = page(t, e.do(t, "GET", "/admin/requests?q="+url.QueryEscape(evil), agent, nil))

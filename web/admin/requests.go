@@ -1,5 +1,7 @@
 package admin
 
+import "github.com/a-h/templ"
+
 // RequestRow is one request in the support inbox.
 type RequestRow struct {
 	Href, Code              string
@@ -60,4 +62,12 @@ type Request struct {
 	Assignees, States         []Filter
 	ReplyHint                 string // whether the reply goes out by mail
 	MaxBody                   int
+}
+
+// current marks the link to the list being shown.
+func current(on bool) templ.Attributes {
+	if on {
+		return templ.Attributes{"aria-current": "page"}
+	}
+	return nil
 }
