@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"helpcenter/internal/admin"
 	"helpcenter/internal/auth"
 	"helpcenter/internal/config"
 	"helpcenter/internal/store"
@@ -61,7 +60,7 @@ func staffCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	st, ok := db.(admin.Store)
+	st, ok := db.(store.Staff)
 	if !ok {
 		return errors.New("staff: this database engine does not support staff accounts yet")
 	}

@@ -1,6 +1,7 @@
 // Package admin is the back office under /admin: sign-in, the articles
-// dashboard, the comment triage queue, missed searches, staff and the
-// audit log. server's routes.go mounts it with one line.
+// dashboard, the support inbox, the comment triage queue, missed searches
+// and deflections, staff and the audit log. server's routes.go mounts it
+// with one line.
 package admin
 
 import (
@@ -43,6 +44,7 @@ type Store interface {
 	store.Staff
 	store.Feedback
 	store.Searches
+	store.Inbox
 }
 
 // Handler holds the back office's dependencies.
@@ -53,6 +55,7 @@ type Handler struct {
 	now      func() time.Time
 	throttle *auth.Throttle
 	catalog  func() *content.Catalog // see WithCatalog
+	mail     mailer                  // see WithMail
 }
 
 // New returns the back office. now is the clock (tests move it).
@@ -80,6 +83,15 @@ func (h *Handler) Mount(e *echo.Echo) {
 	s.GET("/comments.csv", h.commentsCSV)
 	s.GET("/searches", h.showSearches)
 	s.GET("/searches.csv", h.searchesCSV)
+	s.GET("/deflections.csv", h.deflectionsCSV)
+	s.GET("/requests", h.showRequests)
+	s.GET("/requests.csv", h.requestsCSV)
+	s.GET("/requests/:id", h.showRequest)
+	s.GET("/requests/:id/screenshots/:sid", h.showScreenshot)
+	s.POST("/requests/:id/reply", h.replyRequest)
+	s.POST("/requests/:id/note", h.addNote)
+	s.POST("/requests/:id/assign", h.assignRequest)
+	s.POST("/requests/:id/state", h.setRequestState)
 	s.GET("/translations", h.showTranslations)
 	s.GET("/translations.csv", h.translationsCSV)
 

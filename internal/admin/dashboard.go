@@ -1,15 +1,18 @@
 package admin
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"helpcenter/internal/content"
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
 	view "helpcenter/web/admin"
@@ -27,47 +30,94 @@ var periods = []struct {
 
 // dashQuery is the dashboard's filters, parsed and checked.
 type dashQuery struct {
-	locale  string
-	article string
-	days    int
+	locale   string
+	article  string
+	days     int
+	category string
+	articles map[string]bool // the category's articles; nil for all
 }
 
-func parseDash(c echo.Context) (dashQuery, error) {
-	q := dashQuery{days: 30}
-	if l := c.QueryParam("lang"); l != "" {
-		loc, ok := i18n.Lookup(l)
-		if !ok {
-			return q, echo.NewHTTPError(http.StatusBadRequest, "unknown language")
-		}
-		q.locale = loc.Code
+func parseDash(c echo.Context, catalog *content.Catalog) (dashQuery, error) {
+	q := dashQuery{}
+	var err error
+	if q.locale, err = parseLang(c); err != nil {
+		return q, err
 	}
-	if p := c.QueryParam("period"); p != "" {
-		ok := false
-		for _, pp := range periods {
-			if pp.value == p {
-				q.days, ok = pp.days, true
-			}
-		}
-		if !ok {
-			return q, echo.NewHTTPError(http.StatusBadRequest, "unknown period")
-		}
+	if q.days, err = parsePeriod(c); err != nil {
+		return q, err
 	}
 	q.article = c.QueryParam("article")
 	if len(q.article) > 200 {
 		return q, echo.NewHTTPError(http.StatusBadRequest, "article too long")
 	}
+	if q.category = c.QueryParam("category"); q.category != "" {
+		if catalog == nil {
+			return q, echo.NewHTTPError(http.StatusBadRequest, "unknown category")
+		}
+		cat, err := catalog.Category(q.category)
+		if err != nil {
+			return q, echo.NewHTTPError(http.StatusBadRequest, "unknown category")
+		}
+		q.articles = map[string]bool{}
+		for _, a := range cat.Articles {
+			q.articles[a.Slug] = true
+		}
+	}
 	return q, nil
 }
 
+// parseLang reads the lang filter: "" for all, else a locale code.
+func parseLang(c echo.Context) (string, error) {
+	l := c.QueryParam("lang")
+	if l == "" {
+		return "", nil
+	}
+	loc, ok := i18n.Lookup(l)
+	if !ok {
+		return "", echo.NewHTTPError(http.StatusBadRequest, "unknown language")
+	}
+	return loc.Code, nil
+}
+
+// parsePeriod reads the period filter, in days; 30 when absent.
+func parsePeriod(c echo.Context) (int, error) {
+	p := c.QueryParam("period")
+	if p == "" {
+		return 30, nil
+	}
+	for _, pp := range periods {
+		if pp.value == p {
+			return pp.days, nil
+		}
+	}
+	return 0, echo.NewHTTPError(http.StatusBadRequest, "unknown period")
+}
+
+func periodFilters(days int) []view.Filter {
+	var out []view.Filter
+	for _, p := range periods {
+		out = append(out, view.Filter{Value: p.value, Label: p.label, Selected: p.days == days})
+	}
+	return out
+}
+
+func languageFilters(locale string) []view.Filter {
+	out := []view.Filter{{Value: "", Label: "All languages", Selected: locale == ""}}
+	for _, l := range i18n.All {
+		out = append(out, view.Filter{Value: l.Code, Label: l.English, Selected: l.Code == locale})
+	}
+	return out
+}
+
 // rows turns vote stats into dashboard rows ranked by Wilson lower bound.
-func rows(stats []store.VoteStat, article string) []view.ArticleRow {
+func rows(stats []store.VoteStat, article string, only map[string]bool) []view.ArticleRow {
 	type ranked struct {
 		row   view.ArticleRow
 		bound float64
 	}
 	var rs []ranked
 	for _, s := range stats {
-		if article != "" && s.Article != article {
+		if article != "" && s.Article != article || only != nil && !only[s.Article] {
 			continue
 		}
 		n := s.Helpful + s.NotHelpful
@@ -128,7 +178,11 @@ func trend(days []store.DayCount, since time.Time, n int) []view.TrendPoint {
 }
 
 func (h *Handler) dashboard(c echo.Context) (view.Dashboard, error) {
-	q, err := parseDash(c)
+	var catalog *content.Catalog
+	if h.catalog != nil {
+		catalog = h.catalog()
+	}
+	q, err := parseDash(c, catalog)
 	if err != nil {
 		return view.Dashboard{}, err
 	}
@@ -139,12 +193,12 @@ func (h *Handler) dashboard(c echo.Context) (view.Dashboard, error) {
 	if err != nil {
 		return view.Dashboard{}, err
 	}
-	days, err := h.db.VoteTrend(ctx, since, q.article, q.locale)
+	days, err := h.trendDays(ctx, since, q)
 	if err != nil {
 		return view.Dashboard{}, err
 	}
 	v := view.Dashboard{Page: h.page(c, "Articles"), MinVotes: minVotes}
-	v.Rows = rows(stats, q.article)
+	v.Rows = rows(stats, q.article, q.articles)
 	totalReasons := map[string]int{}
 	for _, r := range v.Rows {
 		v.TotalHelpful += r.Helpful
@@ -159,16 +213,20 @@ func (h *Handler) dashboard(c echo.Context) (view.Dashboard, error) {
 	v.Reasons = reasonCounts(totalReasons)
 	slices.Reverse(v.Attention)
 	v.Attention = v.Attention[:min(len(v.Attention), 10)]
-	v.Languages = []view.Filter{{Value: "", Label: "All languages", Selected: q.locale == ""}}
-	for _, l := range i18n.All {
-		v.Languages = append(v.Languages, view.Filter{Value: l.Code, Label: l.English, Selected: l.Code == q.locale})
-	}
-	for _, p := range periods {
-		v.Periods = append(v.Periods, view.Filter{Value: p.value, Label: p.label, Selected: p.days == q.days})
+	v.Languages = languageFilters(q.locale)
+	v.Periods = periodFilters(q.days)
+	v.Categories = []view.Filter{{Value: "", Label: "All categories", Selected: q.category == ""}}
+	if catalog != nil {
+		for _, cat := range catalog.Categories {
+			v.Categories = append(v.Categories, view.Filter{Value: cat.Slug, Label: cat.Slug, Selected: cat.Slug == q.category})
+		}
 	}
 	what := "all articles"
-	if q.article != "" {
+	switch {
+	case q.article != "":
 		what = q.article
+	case q.category != "":
+		what = "category " + q.category
 	}
 	pts := trend(days, since.AddDate(0, 0, -1), q.days)
 	mx := 0
@@ -183,6 +241,32 @@ func (h *Handler) dashboard(c echo.Context) (view.Dashboard, error) {
 	qs := c.QueryParams().Encode()
 	v.CSVHref = "/admin/dashboard.csv?" + qs
 	return v, nil
+}
+
+// trendDays is the trend of one article, of a category's articles (the
+// sum of theirs: the store's trend takes one article or all) or of all.
+func (h *Handler) trendDays(ctx context.Context, since time.Time, q dashQuery) ([]store.DayCount, error) {
+	if q.article != "" || q.articles == nil {
+		return h.db.VoteTrend(ctx, since, q.article, q.locale)
+	}
+	sum := map[string]store.DayCount{}
+	for a := range q.articles {
+		days, err := h.db.VoteTrend(ctx, since, a, q.locale)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range days {
+			s := sum[d.Day]
+			s.Day, s.Helpful, s.NotHelpful = d.Day, s.Helpful+d.Helpful, s.NotHelpful+d.NotHelpful
+			sum[d.Day] = s
+		}
+	}
+	out := make([]store.DayCount, 0, len(sum))
+	for _, d := range sum {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b store.DayCount) int { return strings.Compare(a.Day, b.Day) })
+	return out, nil
 }
 
 func (h *Handler) showDashboard(c echo.Context) error {

@@ -172,3 +172,47 @@ func TestDefuse(t *testing.T) {
 		}
 	}
 }
+
+func TestDashboardCategory(t *testing.T) {
+	e := newEnv(t)
+	e.clock.t = time.Now()
+	cat := libraryCat.Categories[0]
+	in, out := cat.Articles[0].Slug, ""
+	for _, a := range libraryCat.Articles {
+		if a.Category != cat.Slug {
+			out = a.Slug
+			break
+		}
+	}
+	saveVotes(t, e.db, in, "en", 4, 1, "unclear", "")
+	if len(cat.Articles) > 1 {
+		saveVotes(t, e.db, cat.Articles[1].Slug, "en", 1, 1, "unclear", "")
+	}
+	saveVotes(t, e.db, out, "en", 7, 0, "", "")
+	_, token := e.signIn(t, agentEmail, password)
+	doc := page(t, e.do(t, "GET", "/admin/?category="+cat.Slug, token, nil))
+	for _, a := range doc.Find("section[aria-labelledby=ranking] tbody th").Map(func(_ int, s *goquery.Selection) string { return s.Text() }) {
+		if art, _ := libraryCat.Article(a); art == nil || art.Category != cat.Slug {
+			t.Errorf("article %s outside category %s", a, cat.Slug)
+		}
+	}
+	if doc.Find("#category option[selected]").AttrOr("value", "") != cat.Slug {
+		t.Error("category not selected in the filter")
+	}
+	want := "[5 1]"
+	if len(cat.Articles) > 1 {
+		want = "[5 2]"
+	}
+	if cells := doc.Find("section[aria-labelledby=trend] tbody tr").Last().Find("td").Map(func(_ int, s *goquery.Selection) string { return s.Text() }); fmt.Sprint(cells) != want {
+		t.Errorf("category trend today: %v, want %v", cells, want)
+	}
+	if res := e.do(t, "GET", "/admin/?category=nope", token, nil); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown category: %d", res.StatusCode)
+	}
+	recs, _ := csv.NewReader(e.do(t, "GET", "/admin/dashboard.csv?category="+cat.Slug, token, nil).Body).ReadAll()
+	for _, r := range recs[1:] {
+		if r[0] == out {
+			t.Errorf("CSV has %s, outside the category", out)
+		}
+	}
+}

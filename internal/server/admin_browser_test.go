@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -32,6 +33,12 @@ func TestBrowserAdmin(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	req, _, err := ts.store.CreateRequest(bg, store.NewRequest{Code: "HC-BRWS-BRWS-BRWS", TokenHash: []byte("b"), Locale: "ar", Kind: "account",
+		Device: "android", Description: "لا أستطيع تسجيل الدخول إلى حسابي منذ أمس", Fingerprint: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqPath := "/admin/requests/" + strconv.FormatInt(req.ID, 10)
 	// The test browser resolves no names, so the loopback address stands
 	// for localhost: Chromium treats both as secure contexts.
 	for _, host := range []string{"127.0.0.1"} {
@@ -52,7 +59,22 @@ func TestBrowserAdmin(t *testing.T) {
 			if !evalBool(t, ctx, `[...document.querySelectorAll("section[aria-labelledby=ranking] tbody th")].some(th => th.textContent == "backup-restore")`) {
 				t.Error("the dashboard does not list backup-restore")
 			}
-			axePages(t, ctx, base, "/admin/", "/admin/comments", "/admin/searches", "/admin/translations", "/admin/staff", "/admin/audit")
+			axePages(t, ctx, base, "/admin/", "/admin/comments", "/admin/searches", "/admin/translations", "/admin/staff", "/admin/audit",
+				"/admin/requests", reqPath)
+			// The inbox: open the request and reply, without a mouse.
+			run(t, ctx,
+				chromedp.Navigate(base+"/admin/requests"),
+				chromedp.WaitVisible(`table.requests`, chromedp.ByQuery),
+				chromedp.Focus(`table.requests tbody th a`, chromedp.ByQuery),
+				chromedp.KeyEvent("\r"),
+				chromedp.WaitVisible(`#reply`, chromedp.ByQuery),
+				chromedp.SendKeys(`#reply`, "Open Settings, then Account.", chromedp.ByQuery),
+				chromedp.Submit(`#reply`, chromedp.ByQuery),
+				chromedp.WaitVisible(`#notice`, chromedp.ByQuery),
+			)
+			if !evalBool(t, ctx, `document.querySelector("#request-state").textContent == "answered" && document.querySelectorAll("ol.thread > li").length == 2`) {
+				t.Error("the reply is not in the thread, or the request is not answered")
+			}
 			run(t, ctx,
 				chromedp.Navigate(base+"/admin/comments"),
 				chromedp.WaitVisible(`#s0`, chromedp.ByQuery),

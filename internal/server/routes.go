@@ -6,6 +6,7 @@ import (
 	"helpcenter/internal/admin"
 	"helpcenter/internal/assets"
 	"helpcenter/internal/content"
+	"helpcenter/internal/i18n"
 )
 
 // routes is the whole URL space of the site, in one place.
@@ -62,6 +63,7 @@ func (s *Server) routes(e *echo.Echo) {
 	if st, ok := s.store.(admin.Store); ok {
 		admin.New(st, s.log, s.assets.URL("css/site.css"), nil).
 			WithCatalog(func() *content.Catalog { return s.Site().Catalog }).
+			WithMail(func() *i18n.Bundle { return s.Site().Bundle }, s.cfg.BaseURL, s.cfg.SMTPURL != "").
 			Mount(e)
 	} else {
 		s.log.Warn("back office disabled: the database engine does not implement it yet")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AuthorNote marks a staff note in a request's thread: the reader never
@@ -50,6 +51,10 @@ type RequestFilter struct {
 	Query      string // in the reference code or in the reader's messages
 	Limit      int
 	Offset     int
+	// CountLimit, when above zero, lets CountRequests stop counting there
+	// (an engine may count further): a word found in half the inbox need
+	// not be counted to the end.
+	CountLimit int
 }
 
 // RequestSummary is one row of the inbox.
@@ -85,10 +90,32 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func (f RequestFilter) where() (string, []any) {
+// query returns the FROM and WHERE clauses that select f's requests (as
+// r), and the column that orders them by id. A text search of three
+// characters or more is driven by the trigram index in id order, newest
+// first, so a page of a common word stops after its first matches; a
+// code-shaped search also looks the code up; one of one or two
+// characters scans the readers' messages with LIKE.
+func (f RequestFilter) query() (from string, args []any, order string) {
 	var conds []string
-	var args []any
 	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
+	from, order = "contact_requests r", "r.id"
+	q := strings.TrimSpace(f.Query)
+	code := strings.ToUpper(q)
+	switch {
+	case q == "":
+	case utf8.RuneCountInString(q) >= 3 && !strings.HasPrefix(code, "HC-"):
+		// Case folded substring of the text, as LIKE would find it.
+		from, order = "request_text t JOIN contact_requests r ON r.id = t.rowid", "t.rowid"
+		add("t.request_text MATCH ?", ftsPhrase(q))
+	case utf8.RuneCountInString(q) >= 3:
+		add(`r.id IN (SELECT id FROM contact_requests WHERE code = ? UNION ALL SELECT rowid FROM request_text WHERE request_text MATCH ?)`,
+			code, ftsPhrase(q))
+	default:
+		// Too short for a trigram, and for a code: one pass over the
+		// messages, not one probe per request.
+		add(`r.id IN (SELECT request_id FROM request_messages WHERE author = 'reader' AND body LIKE ? ESCAPE '\')`, "%"+likeEscape(q)+"%")
+	}
 	if f.State != "" {
 		add("r.state = ?", f.State)
 	}
@@ -114,27 +141,26 @@ func (f RequestFilter) where() (string, []any) {
 	if !f.To.IsZero() {
 		add("r.created_at < ?", f.To.UTC().Format(time.RFC3339Nano))
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		pat := "%" + likeEscape(q) + "%"
-		add(`(r.code = ? OR EXISTS (SELECT 1 FROM request_messages m WHERE m.request_id = r.id AND m.author = 'reader' AND m.body LIKE ? ESCAPE '\'))`,
-			strings.ToUpper(q), pat)
+	if len(conds) > 0 {
+		from += " WHERE " + strings.Join(conds, " AND ")
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return from, args, order
 }
+
+// ftsPhrase quotes s as one FTS5 phrase: with the trigram tokenizer, a
+// substring.
+func ftsPhrase(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // ListRequests returns the requests f selects, newest first.
 func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSummary, error) {
-	where, args := f.where()
+	from, args, order := f.query()
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.read.QueryContext(ctx, `SELECT r.id, r.code, r.locale, r.kind, r.device, r.state, r.assigned_to, r.article, r.created_at, r.updated_at,
 		COALESCE((SELECT substr(m.body, 1, 160) FROM request_messages m WHERE m.request_id = r.id ORDER BY m.id LIMIT 1), '')
-		FROM contact_requests r`+where+` ORDER BY r.id DESC LIMIT ? OFFSET ?`, args...)
+		FROM `+from+` ORDER BY `+order+` DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: list requests: %w", err)
 	}
@@ -152,11 +178,16 @@ func (s *Store) ListRequests(ctx context.Context, f RequestFilter) ([]RequestSum
 	return out, rows.Err()
 }
 
-// CountRequests counts the requests f selects (Limit and Offset ignored).
+// CountRequests counts the requests f selects, up to f.CountLimit if set
+// (Limit and Offset ignored).
 func (s *Store) CountRequests(ctx context.Context, f RequestFilter) (int, error) {
-	where, args := f.where()
+	from, args, _ := f.query()
+	q := `SELECT COUNT(*) FROM ` + from
+	if f.CountLimit > 0 {
+		q, args = `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+` LIMIT ?)`, append(args, f.CountLimit)
+	}
 	var n int
-	if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM contact_requests r`+where, args...).Scan(&n); err != nil {
+	if err := s.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count requests: %w", err)
 	}
 	return n, nil

@@ -174,6 +174,34 @@ var migrations = []string{
 		PRIMARY KEY (day, locale, article)
 	) WITHOUT ROWID;`,
 	// --- end contact requests ---
+	// --- support inbox ---
+	// 11: the support inbox's filters and text search. Each filter's
+	// index ends with state, so the inbox's count per state reads only
+	// the index. request_text indexes, by trigram (any script, any
+	// substring of three characters or more), the text of each request's
+	// reader messages under the request's id. It keeps no copy of the
+	// text (contentless); triggers index a request again when the reader
+	// adds a message and drop it with the request.
+	`CREATE INDEX contact_requests_locale ON contact_requests (locale, state);
+	CREATE INDEX contact_requests_kind ON contact_requests (kind, state);
+	CREATE INDEX contact_requests_device ON contact_requests (device, state);
+	CREATE INDEX contact_requests_assigned ON contact_requests (assigned_to, state);
+	CREATE INDEX contact_requests_created ON contact_requests (created_at);
+	CREATE VIRTUAL TABLE request_text USING fts5 (body, content = '', contentless_delete = 1, tokenize = 'trigram');
+	INSERT INTO request_text (rowid, body)
+		SELECT request_id, group_concat(body, char(10)) FROM
+			(SELECT request_id, body FROM request_messages WHERE author = 'reader' ORDER BY request_id, id)
+		GROUP BY request_id;
+	CREATE TRIGGER request_text_insert AFTER INSERT ON request_messages WHEN new.author = 'reader' BEGIN
+		DELETE FROM request_text WHERE rowid = new.request_id;
+		INSERT INTO request_text (rowid, body)
+			SELECT new.request_id, group_concat(body, char(10)) FROM
+				(SELECT body FROM request_messages WHERE request_id = new.request_id AND author = 'reader' ORDER BY id);
+	END;
+	CREATE TRIGGER request_text_delete AFTER DELETE ON contact_requests BEGIN
+		DELETE FROM request_text WHERE rowid = old.id;
+	END;`,
+	// --- end support inbox ---
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

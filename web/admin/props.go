@@ -64,6 +64,7 @@ type Dashboard struct {
 	Page
 	Languages      []Filter
 	Periods        []Filter
+	Categories     []Filter
 	Rows           []ArticleRow // by Wilson lower bound, highest first
 	Attention      []ArticleRow // lowest bound among rows with enough votes
 	MinVotes       int
@@ -113,9 +114,19 @@ type Translations struct {
 // Searches is the page of searches that found nothing.
 type Searches struct {
 	Page
-	Languages []Filter
-	Rows      []Missed
-	CSVHref   string
+	Languages, Periods []Filter
+	Days               int
+	Rows               []Missed
+	CSVHref            string
+	Deflections        []DeflectionRow
+	DeflectionsCSVHref string
+}
+
+// DeflectionRow is one article opened from the contact form instead of
+// sending a request.
+type DeflectionRow struct {
+	Article, Locale, Dir, Href string
+	Count                      int
 }
 
 // StaffRow is one account.
