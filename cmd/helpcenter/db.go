@@ -3,8 +3,18 @@ package main
 import (
 	"context"
 
+	"helpcenter/internal/admin"
 	"helpcenter/internal/store"
 	"helpcenter/internal/store/postgres"
+)
+
+// Both engines carry the whole site: the contact flow and the back office
+// (the server finds them by type assertion, so say it at compile time).
+var (
+	_ store.Contact = (*store.Store)(nil)
+	_ store.Contact = (*postgres.Store)(nil)
+	_ admin.Store   = (*store.Store)(nil)
+	_ admin.Store   = (*postgres.Store)(nil)
 )
 
 // openDB opens the database that dsn names: a postgres:// or
