@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
+	"net"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +15,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"helpcenter/internal/auth"
+	"helpcenter/internal/config"
+	"helpcenter/internal/contact"
+	"helpcenter/internal/mail"
+	"helpcenter/internal/mail/mailtest"
 	"helpcenter/internal/store"
 )
 
@@ -20,7 +27,17 @@ import (
 // localhost), reads the dashboard, triages a comment with the keyboard
 // and signs out; with HELPCENTER_AXE_JS set it runs axe on every page.
 func TestBrowserAdmin(t *testing.T) {
-	ts := newTestServer(t)
+	// Mail goes to a real SMTP server in this process (STARTTLS).
+	smtpTLS, pool := mailtest.SelfSigned(t)
+	smtpAddr := freeLoopbackAddr(t)
+	received := &mailtest.Inbox{}
+	mailtest.Serve(t, received, smtpAddr, smtpTLS)
+	ts := newTestServer(t, func(c *config.Config) { c.SMTPURL, c.MailFrom = "smtp://"+smtpAddr, "help@example.com" })
+	sender, err := mail.NewSender("smtp://"+smtpAddr, "help@example.com", &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := &mail.Worker{Outbox: ts.store, Sender: sender}
 	ctx := newBrowser(t, 1280, 900)
 	bg := context.Background()
 	hash, _ := auth.HashPassword("correct horse battery")
@@ -33,8 +50,9 @@ func TestBrowserAdmin(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	req, _, err := ts.store.CreateRequest(bg, store.NewRequest{Code: "HC-BRWS-BRWS-BRWS", TokenHash: []byte("b"), Locale: "ar", Kind: "account",
-		Device: "android", Description: "لا أستطيع تسجيل الدخول إلى حسابي منذ أمس", Fingerprint: "b"})
+	readerToken, readerHash := contact.NewToken()
+	req, _, err := ts.store.CreateRequest(bg, store.NewRequest{Code: "HC-BRWS-BRWS-BRWS", TokenHash: readerHash, Locale: "ar", Kind: "account",
+		Device: "android", Description: "لا أستطيع تسجيل الدخول إلى حسابي منذ أمس", Fingerprint: "b", Email: "reader@example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +93,29 @@ func TestBrowserAdmin(t *testing.T) {
 			if !evalBool(t, ctx, `document.querySelector("#request-state").textContent == "answered" && document.querySelectorAll("ol.thread > li").length == 2`) {
 				t.Error("the reply is not in the thread, or the request is not answered")
 			}
+			// The reader sees the reply on the status page...
+			run(t, ctx,
+				chromedp.Navigate(base+"/ar/requests/"+readerToken),
+				chromedp.WaitVisible(`.message-staff`, chromedp.ByQuery),
+			)
+			if !evalBool(t, ctx, `document.querySelector(".message-staff .message-body").textContent == "Open Settings, then Account."
+				&& document.querySelector(".state-answered") !== null && document.documentElement.dir == "rtl"`) {
+				t.Error("the reader's status page does not show the reply")
+			}
+			// ...and gets it by mail, in Arabic, with a link that opens it.
+			worker.Flush(bg)
+			msgs := received.Messages()
+			if len(msgs) != 1 || !strings.Contains(msgs[0], "reader@example.com") {
+				t.Fatalf("mail: %d messages", len(msgs))
+			}
+			link := regexp.MustCompile(`/ar/requests/[0-9a-f]{32}`).FindString(msgs[0])
+			if link == "" {
+				t.Fatalf("no status link in the mail:\n%s", msgs[0])
+			}
+			run(t, ctx,
+				chromedp.Navigate(base+link),
+				chromedp.WaitVisible(`.message-staff`, chromedp.ByQuery),
+			)
 			run(t, ctx,
 				chromedp.Navigate(base+"/admin/comments"),
 				chromedp.WaitVisible(`#s0`, chromedp.ByQuery),
@@ -126,4 +167,14 @@ func axePages(t *testing.T, ctx context.Context, base string, paths ...string) {
 			t.Errorf("%s: %s (%s)", path, v.ID, v.Help)
 		}
 	}
+}
+
+// freeLoopbackAddr is a free TCP address on 127.0.0.1.
+func freeLoopbackAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
