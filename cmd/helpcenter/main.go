@@ -249,16 +249,19 @@ func serveMetrics(addr string, h http.Handler, log *slog.Logger) (stop func(), e
 const memoryBase = 48 << 20
 
 // followMemoryLimit keeps Go's soft memory limit at memoryBase plus what
-// the page cache holds now, unless GOMEMLIMIT says otherwise. By default
+// the page cache and the uploads being read hold now, unless GOMEMLIMIT
+// says otherwise. By default
 // the garbage collector lets the heap grow to twice what is live before
 // it collects, and the memory freed goes back to the system only slowly;
 // the limit makes it collect and return memory sooner while the heap is
 // near it, at no cost while it is far below.
 func followMemoryLimit(ctx context.Context, srv *server.Server) {
+	set := func(working int64) { debug.SetMemoryLimit(memoryBase + working) }
+	srv.FollowMemory(set)
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
-		debug.SetMemoryLimit(memoryBase + int64(srv.PageCacheBytes()))
+		set(srv.WorkingBytes())
 		select {
 		case <-ctx.Done():
 			return

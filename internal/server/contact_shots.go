@@ -25,7 +25,11 @@ func (s *Server) parseUpload(c echo.Context) (*contact.Upload, func(), error) {
 	case <-c.Request().Context().Done():
 		return nil, nil, c.Request().Context().Err()
 	}
-	release := func() { <-s.uploads }
+	s.memoryChanged()
+	release := func() {
+		<-s.uploads
+		s.memoryChanged()
+	}
 	up, err := contact.ParseUpload(c.Response(), c.Request())
 	if err != nil {
 		release()

@@ -36,9 +36,11 @@ type Server struct {
 	contact store.Contact   // nil when the engine has no contact tables
 	stamper contact.Stamper // signs the contact form's issue time
 	uploads chan struct{}   // see maxUploads
-	popular popularCache
-	pages   *pagecache.Cache
-	metrics *metrics.Metrics
+
+	memoryFollower atomic.Pointer[func(int64)] // see FollowMemory
+	popular        popularCache
+	pages          *pagecache.Cache
+	metrics        *metrics.Metrics
 
 	security http.Header                 // see frame
 	cop      *http.CrossOriginProtection // see crossOrigin
@@ -168,3 +170,29 @@ func newMetrics(st store.DB, pages *pagecache.Cache) *metrics.Metrics {
 
 // PageCacheBytes is the memory the page cache holds now.
 func (s *Server) PageCacheBytes() uint64 { return s.pages.Stats().Bytes }
+
+// uploadMemory is what one contact post may hold while it is read and its
+// images checked: its body (at most contact.MaxBody) and a decoded
+// screenshot of a usual size.
+const uploadMemory = 24 << 20
+
+// WorkingBytes is the memory the server needs now besides its base: the
+// page cache and the contact posts being read.
+func (s *Server) WorkingBytes() int64 {
+	return int64(s.PageCacheBytes()) + int64(len(s.uploads))*uploadMemory
+}
+
+// FollowMemory makes the server call f with WorkingBytes whenever it
+// changes by an upload starting or ending (main sets Go's soft memory
+// limit from it), so a burst of uploads raises the limit at once instead
+// of making the garbage collector run without pause.
+func (s *Server) FollowMemory(f func(working int64)) {
+	s.memoryFollower.Store(&f)
+	f(s.WorkingBytes())
+}
+
+func (s *Server) memoryChanged() {
+	if f := s.memoryFollower.Load(); f != nil {
+		(*f)(s.WorkingBytes())
+	}
+}
