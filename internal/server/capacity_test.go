@@ -10,11 +10,11 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
 	"helpcenter/internal/config"
+	"helpcenter/internal/ratelimit"
 )
 
 // TestFullDatabase: over HELPCENTER_MAX_DB_SIZE, votes get a localized
@@ -110,15 +110,15 @@ func TestCommentBudget(t *testing.T) {
 			t.Fatalf("comment %d: status %d", i, resp.StatusCode)
 		}
 	}
-	if want := commentBudget / len(comment); refused != want {
-		t.Errorf("refused after %d comments, want %d (%d bytes)", refused, want, commentBudget)
+	if want := ratelimit.CommentBudget / len(comment); refused != want {
+		t.Errorf("refused after %d comments, want %d (%d bytes)", refused, want, ratelimit.CommentBudget)
 	}
 	if resp := ts.do(t, "POST", "/en/articles/log-out/feedback", form("helpful", "yes"), "Content-Type", formType); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("a vote without a comment after the budget: %d", resp.StatusCode)
 	}
 	// Another address has its own budget.
 	v := ts.srv.votes
-	if !v.allowCommentAt("203.0.113.9", len(comment), time.Now()) {
+	if !v.AllowComment("203.0.113.9", len(comment)) {
 		t.Error("another address was refused")
 	}
 }

@@ -97,7 +97,7 @@ func (s *Server) sendContact(c echo.Context) error {
 		return s.renderSent(c, contact.NewCode(), token, "", false)
 	}
 	reader := s.readerID(c)
-	if !s.votes.allowContact(reader, c.RealIP()) {
+	if !s.votes.AllowContact(reader, c.RealIP()) {
 		p.SubmitError = loc.T("contact.error.rate_limited")
 		return s.contactRefused(c, p, shots, errRateLimited)
 	}

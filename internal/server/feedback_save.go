@@ -89,10 +89,10 @@ func (s *Server) saveFeedback(c echo.Context) error {
 	}
 
 	reader := s.readerID(c)
-	if !s.votes.allow(reader, c.RealIP()) {
+	if !s.votes.Allow(reader, c.RealIP()) {
 		return &publicError{status: http.StatusTooManyRequests, text: loc.T("feedback.error_rate_limited")}
 	}
-	if !s.votes.allowComment(c.RealIP(), len(in.Comment)) {
+	if !s.votes.AllowComment(c.RealIP(), len(in.Comment)) {
 		return &publicError{status: http.StatusTooManyRequests, text: loc.T("feedback.error_rate_limited")}
 	}
 	err = s.store.SaveVote(c.Request().Context(), store.Vote{

@@ -153,7 +153,7 @@ func (s *Server) updateRequest(c echo.Context) error {
 		p.DraftID, p.Kept = shots.draftID, keptShots(shots.kept)
 		return render(c, http.StatusUnprocessableEntity, page.Request(p))
 	}
-	if !s.votes.allow(s.readerID(c), c.RealIP()) {
+	if !s.votes.Allow(s.readerID(c), c.RealIP()) {
 		return &publicError{status: http.StatusTooManyRequests, text: loc.T("error.too_many_text")}
 	}
 	if err := s.contact.AddFollowUp(ctx, hash, body, shots.all()); err != nil {

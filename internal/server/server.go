@@ -18,6 +18,7 @@ import (
 	"helpcenter/internal/contact"
 	"helpcenter/internal/metrics"
 	"helpcenter/internal/pagecache"
+	"helpcenter/internal/ratelimit"
 	"helpcenter/internal/store"
 )
 
@@ -32,7 +33,7 @@ type Server struct {
 	assets  *assets.Set
 	site    atomic.Pointer[Site]
 	echo    *echo.Echo
-	votes   *voteLimiter
+	votes   *ratelimit.Limiter
 	contact store.Contact   // nil when the engine has no contact tables
 	stamper contact.Stamper // signs the contact form's issue time
 	uploads chan struct{}   // see maxUploads
@@ -64,7 +65,7 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	if err := s.cop.AddTrustedOrigin(cfg.BaseURL); err != nil {
 		log.Warn("cross-origin protection: base URL not trusted", "base_url", cfg.BaseURL, "err", err)
 	}
-	s.votes = newVoteLimiter(cfg.RateLimit, cfg.TrustedProxies)
+	s.votes = ratelimit.New(cfg.RateLimit, cfg.TrustedProxies)
 	s.contact, _ = st.(store.Contact)
 	s.uploads = make(chan struct{}, maxUploads)
 	s.stamper = contact.Stamper{Key: []byte(cfg.FormKey)}
@@ -78,7 +79,7 @@ func New(cfg config.Config, log *slog.Logger, st store.DB, as *assets.Set, site 
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = s.votes.clientIP
+	e.IPExtractor = s.votes.ClientIP
 	// Before routing, so that redirects, 404s and 405s get them too.
 	e.Pre(s.frame, canonicalize)
 	e.Use(

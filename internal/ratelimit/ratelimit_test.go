@@ -1,4 +1,4 @@
-package server
+package ratelimit
 
 import (
 	"fmt"
@@ -14,17 +14,17 @@ func TestLimiterFullTableLocksNoOneOut(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills 200,000 keys")
 	}
-	v := newVoteLimiter(20, nil)
+	v := New(20, nil)
 	// Each vote from a new address with a new reader adds two keys.
 	for i := 0; i < maxLimiterKeys; i++ {
 		addr := fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
-		v.allow(fmt.Sprintf("flood-%d", i), addr)
+		v.Allow(fmt.Sprintf("flood-%d", i), addr)
 		if n := len(v.votes.buckets); n > maxLimiterKeys {
 			t.Fatalf("%d keys after %d votes, bound is %d", n, i+1, maxLimiterKeys)
 		}
 	}
 	for i := 0; i < 100; i++ {
-		if !v.allow(fmt.Sprintf("new-reader-%d", i), fmt.Sprintf("192.0.2.%d", i)) {
+		if !v.Allow(fmt.Sprintf("new-reader-%d", i), fmt.Sprintf("192.0.2.%d", i)) {
 			t.Fatalf("new reader %d refused with the key table full", i)
 		}
 	}
@@ -37,7 +37,7 @@ func TestLimiterFullTableLocksNoOneOut(t *testing.T) {
 // still limited a moment later, and a bucket idle for its refill time is
 // forgotten, which gives its owner exactly what they would have had.
 func TestLimiterForgetsOnlyWhatIsFull(t *testing.T) {
-	v := newVoteLimiter(3, nil)
+	v := New(3, nil)
 	t0 := time.Now()
 	for i := 0; i < 3; i++ {
 		if !v.allowAt("reader", "198.51.100.7", t0) {
@@ -76,7 +76,7 @@ func TestLimiterBoundUnderFlood(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates 600,000 keys")
 	}
-	v := newVoteLimiter(20, nil)
+	v := New(20, nil)
 	now := time.Now()
 	for i := 0; i < 3*maxLimiterKeys/2; i++ {
 		v.allowAt(fmt.Sprintf("flood-%d", i), fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), now)

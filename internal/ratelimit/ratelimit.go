@@ -1,4 +1,7 @@
-package server
+// Package ratelimit holds the site's per-reader and per-address budgets:
+// votes a minute, comment bytes and contact requests an hour. Addresses
+// are kept only in memory and only as a keyed hash.
+package ratelimit
 
 import (
 	"container/list"
@@ -25,18 +28,19 @@ const addressFactor = 30
 // flood of new keys never locks new readers out.
 const maxLimiterKeys = 200_000
 
-// commentBudget is how many bytes of comments one client address may
+// CommentBudget is how many bytes of comments one client address may
 // have stored per hour (burst and hourly refill): about 30 long comments,
 // far beyond what readers behind one address write, while one address
 // posting 500-emoji comments at the vote rate would add 168 MB an hour.
-const commentBudget = 64 << 10
+const CommentBudget = 64 << 10
 
-// voteLimiter rate-limits feedback posts per reader cookie and per client
-// address, and the comment bytes stored per address. Addresses are kept
+// Limiter rate-limits feedback posts and contact requests per reader
+// cookie and per client address, and the comment bytes stored per
+// address. Addresses are kept
 // only in memory and only as a keyed hash (HMAC with a key made at
 // start), so not even a memory dump maps back to an address without the
 // key.
-type voteLimiter struct {
+type Limiter struct {
 	perMinute int // per reader; 0 turns limiting off
 	key       []byte
 	extract   echo.IPExtractor
@@ -77,10 +81,13 @@ func newBucketTable(max int, refill time.Duration) bucketTable {
 	return bucketTable{max: max, refill: refill, buckets: map[string]*list.Element{}}
 }
 
-func newVoteLimiter(perMinute int, trusted []netip.Prefix) *voteLimiter {
+// New returns a limiter allowing perMinute votes per reader (0 turns
+// every budget off, for load tests) that believes X-Forwarded-For only
+// from the trusted proxies.
+func New(perMinute int, trusted []netip.Prefix) *Limiter {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	v := &voteLimiter{perMinute: perMinute, key: key,
+	v := &Limiter{perMinute: perMinute, key: key,
 		votes:    newBucketTable(maxLimiterKeys, time.Minute),
 		comments: newBucketTable(maxLimiterKeys/4, time.Hour),
 		contacts: newBucketTable(maxLimiterKeys/4, time.Hour),
@@ -96,18 +103,18 @@ func newVoteLimiter(perMinute int, trusted []netip.Prefix) *voteLimiter {
 	return v
 }
 
-// clientIP is echo's IPExtractor: X-Forwarded-For only from trusted proxies.
-func (v *voteLimiter) clientIP(r *http.Request) string { return v.extract(r) }
+// ClientIP is echo's IPExtractor: X-Forwarded-For only from trusted proxies.
+func (v *Limiter) ClientIP(r *http.Request) string { return v.extract(r) }
 
-// allow reports whether a reader (their cookie hash) at an address may
+// Allow reports whether a reader (their cookie hash) at an address may
 // post now. Both budgets must have room. The address is checked first, so
 // a client that drops its cookie on every post (a new reader each time)
 // is held to the address budget without creating a bucket per post.
-func (v *voteLimiter) allow(reader, addr string) bool {
+func (v *Limiter) Allow(reader, addr string) bool {
 	return v.allowAt(reader, addr, time.Now())
 }
 
-func (v *voteLimiter) allowAt(reader, addr string, now time.Time) bool {
+func (v *Limiter) allowAt(reader, addr string, now time.Time) bool {
 	if v.perMinute == 0 {
 		return true
 	}
@@ -128,13 +135,13 @@ func (v *voteLimiter) allowAt(reader, addr string, now time.Time) bool {
 	return true
 }
 
-// allowComment reports whether an address may store n more bytes of
+// AllowComment reports whether an address may store n more bytes of
 // comments now, and takes them from its budget if so.
-func (v *voteLimiter) allowComment(addr string, n int) bool {
+func (v *Limiter) AllowComment(addr string, n int) bool {
 	return v.allowCommentAt(addr, n, time.Now())
 }
 
-func (v *voteLimiter) allowCommentAt(addr string, n int, now time.Time) bool {
+func (v *Limiter) allowCommentAt(addr string, n int, now time.Time) bool {
 	if v.perMinute == 0 || n == 0 {
 		return true
 	}
@@ -142,16 +149,16 @@ func (v *voteLimiter) allowCommentAt(addr string, n int, now time.Time) bool {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.comments.expire(now)
-	return v.comments.get(addrKey, commentBudget, now).AllowN(now, n)
+	return v.comments.get(addrKey, CommentBudget, now).AllowN(now, n)
 }
 
-// allowContact reports whether a reader at an address may send a
+// AllowContact reports whether a reader at an address may send a
 // contact request now, and takes it from both budgets if so.
-func (v *voteLimiter) allowContact(reader, addr string) bool {
+func (v *Limiter) AllowContact(reader, addr string) bool {
 	return v.allowContactAt(reader, addr, time.Now())
 }
 
-func (v *voteLimiter) allowContactAt(reader, addr string, now time.Time) bool {
+func (v *Limiter) allowContactAt(reader, addr string, now time.Time) bool {
 	if v.perMinute == 0 {
 		return true
 	}
@@ -169,7 +176,7 @@ func (v *voteLimiter) allowContactAt(reader, addr string, now time.Time) bool {
 	return true
 }
 
-func (v *voteLimiter) addressHash(addr string) string {
+func (v *Limiter) addressHash(addr string) string {
 	mac := hmac.New(sha256.New, v.key)
 	mac.Write([]byte(addressKey(addr)))
 	return "a:" + hex.EncodeToString(mac.Sum(nil)[:16])
