@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"sync"
 
 	"golang.org/x/image/webp"
 	"golang.org/x/sync/semaphore"
@@ -27,6 +28,19 @@ const (
 	MaxPixels         = 40_000_000
 	MaxSide           = 10_000
 )
+
+// pngEncoder re-encodes PNG, GIF and WebP screenshots. Its buffers (a
+// deflate writer and two rows) are reused across uploads.
+var pngEncoder = &png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &encoderPool{}}
+
+type encoderPool struct{ p sync.Pool }
+
+func (e *encoderPool) Get() *png.EncoderBuffer {
+	b, _ := e.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (e *encoderPool) Put(b *png.EncoderBuffer) { e.p.Put(b) }
 
 // decodeBudget is the pixels all uploads may be decoding at once.
 var decodeBudget = semaphore.NewWeighted(MaxPixels)
@@ -107,7 +121,7 @@ func Process(data []byte) (store.Screenshot, error) {
 		outType = "image/jpeg"
 		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 88})
 	} else {
-		err = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&out, img)
+		err = pngEncoder.Encode(&out, img)
 	}
 	if err != nil {
 		return store.Screenshot{}, &ImageError{ErrUnreadable}
