@@ -81,7 +81,14 @@ func contactJourney(t *testing.T, lang, description, followUp string, js bool) {
 		chromedp.Navigate(status),
 		chromedp.WaitVisible(`.request-facts`, chromedp.ByQuery),
 	)
-	if !evalBool(t, ctx, `document.querySelectorAll(".shots img").length === 1 && document.querySelector(".shots img").naturalWidth === 64`) {
+	// The thumbnail loads lazily: bring it into view, then wait for it.
+	var loaded bool
+	run(t, ctx,
+		chromedp.ScrollIntoView(`.shots img`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelectorAll(".shots img").length === 1 && document.querySelector(".shots img").naturalWidth === 64`,
+			&loaded, chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	if !loaded {
 		t.Error("the screenshot is not on the status page")
 	}
 	run(t, ctx,
