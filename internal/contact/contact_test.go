@@ -3,13 +3,15 @@ package contact
 import (
 	"bytes"
 	"errors"
-	"helpcenter/internal/contact/contacttest"
+	"image/png"
 	"net/http/httptest"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"helpcenter/internal/contact/contacttest"
 )
 
 func TestCodesAndTokens(t *testing.T) {
@@ -84,6 +86,19 @@ func TestStamper(t *testing.T) {
 	}
 	if (Stamper{Key: []byte("other")}).Human(stamp, now) || s.Human("", now) || s.Human(stamp+"0", now) {
 		t.Error("forged stamp accepted")
+	}
+	// Too soon or too late is a bot; a stamp of another key (a restart) is
+	// unknown, so the reader is asked to send again.
+	for _, tc := range []struct {
+		stamp string
+		want  int
+	}{
+		{stamp, StampHuman}, {s.Stamp(now.Add(-time.Second)), StampBot}, {s.Stamp(now.Add(-25 * time.Hour)), StampBot},
+		{(Stamper{Key: []byte("other")}).Stamp(now.Add(-time.Minute)), StampUnknown}, {"", StampUnknown}, {"zz.zz", StampUnknown},
+	} {
+		if got := s.Check(tc.stamp, now); got != tc.want {
+			t.Errorf("Check(%q) = %d, want %d", tc.stamp, got, tc.want)
+		}
 	}
 }
 
@@ -187,4 +202,17 @@ func TestParseUpload(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestEncodedSizeBound: an encoder writing past the bound is stopped with
+// errTooLarge, which Process reports as a file too large.
+func TestEncodedSizeBound(t *testing.T) {
+	img, err := png.Decode(bytes.NewReader(contacttest.NoisePNG(t, 200, 200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &cappedBuffer{max: 10_000}
+	if err := pngEncoder.Encode(out, img); !errors.Is(err, errTooLarge) || out.Len() > 10_000 {
+		t.Fatalf("encode past the bound: %v, %d bytes kept", err, out.Len())
+	}
 }

@@ -1,10 +1,11 @@
 package contact
 
 import (
-	"helpcenter/internal/contact/contacttest"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"helpcenter/internal/contact/contacttest"
 )
 
 // FuzzProcess: whatever bytes arrive as a screenshot, Process never

@@ -143,19 +143,36 @@ func (s Stamper) mac(b []byte) []byte {
 	return m.Sum(nil)[:16]
 }
 
-// Human reports whether stamp is a valid token issued between MaxFormAge
-// and MinFillTime before now.
-func (s Stamper) Human(stamp string, now time.Time) bool {
+// Stamp verdicts.
+const (
+	StampHuman   = iota // issued between MaxFormAge and MinFillTime ago
+	StampBot            // sent too soon after it was issued, or replayed after MaxFormAge
+	StampUnknown        // missing, malformed or signed with another key
+)
+
+// Check tells what stamp says of the sender. A stamp this server cannot
+// verify is StampUnknown, not StampBot: it is what a reader holds whose
+// form was served before a restart with a new random key, and that
+// reader must be asked to send again, never silently dropped.
+func (s Stamper) Check(stamp string, now time.Time) int {
 	ts, sig, ok := strings.Cut(stamp, ".")
 	if !ok {
-		return false
+		return StampUnknown
 	}
 	b, err1 := hex.DecodeString(ts)
 	got, err2 := hex.DecodeString(sig)
 	if err1 != nil || err2 != nil || len(b) != 8 || !hmac.Equal(got, s.mac(b)) {
-		return false
+		return StampUnknown
 	}
 	issued := time.Unix(int64(binary.BigEndian.Uint64(b)), 0)
-	age := now.Sub(issued)
-	return age >= MinFillTime && age <= MaxFormAge
+	if age := now.Sub(issued); age < MinFillTime || age > MaxFormAge {
+		return StampBot
+	}
+	return StampHuman
+}
+
+// Human reports whether stamp is a valid token issued between MaxFormAge
+// and MinFillTime before now.
+func (s Stamper) Human(stamp string, now time.Time) bool {
+	return s.Check(stamp, now) == StampHuman
 }

@@ -27,6 +27,9 @@ const (
 	MaxScreenshotSize = 5 << 20
 	MaxPixels         = 40_000_000
 	MaxSide           = 10_000
+	// MaxEncodedSize bounds a screenshot once re-encoded: re-encoding can
+	// make a file larger than the reader's, but not without limit.
+	MaxEncodedSize = 2 * MaxScreenshotSize
 )
 
 // pngEncoder re-encodes PNG, GIF and WebP screenshots. Its buffers (a
@@ -115,13 +118,19 @@ func Process(data []byte) (store.Screenshot, error) {
 	if typ == "image/jpeg" {
 		img = orient(img, jpegOrientation(data))
 	}
-	var out bytes.Buffer
+	// A small file can hold an image that re-encodes huge (a lossless
+	// WebP of shifted rows, say): the encoder stops at MaxEncodedSize, so
+	// neither memory nor the database ever holds more.
+	out := &cappedBuffer{max: MaxEncodedSize}
 	outType := "image/png"
 	if typ == "image/jpeg" {
 		outType = "image/jpeg"
-		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: 88})
+		err = jpeg.Encode(out, img, &jpeg.Options{Quality: 88})
 	} else {
-		err = pngEncoder.Encode(&out, img)
+		err = pngEncoder.Encode(out, img)
+	}
+	if errors.Is(err, errTooLarge) {
+		return store.Screenshot{}, &ImageError{ErrTooLarge}
 	}
 	if err != nil {
 		return store.Screenshot{}, &ImageError{ErrUnreadable}
@@ -129,6 +138,22 @@ func Process(data []byte) (store.Screenshot, error) {
 	sum := sha256.Sum256(out.Bytes())
 	b := img.Bounds()
 	return store.Screenshot{SHA256: sum[:], Type: outType, Size: out.Len(), Width: b.Dx(), Height: b.Dy(), Data: out.Bytes()}, nil
+}
+
+// errTooLarge stops an encoder whose output passed MaxEncodedSize.
+var errTooLarge = errors.New("contact: re-encoded screenshot too large")
+
+// cappedBuffer is a bytes.Buffer that refuses to grow past max.
+type cappedBuffer struct {
+	bytes.Buffer
+	max int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		return 0, errTooLarge
+	}
+	return b.Buffer.Write(p)
 }
 
 // jpegOrientation returns the EXIF orientation (1 to 8) of a JPEG, 1 when

@@ -37,7 +37,7 @@ func (s *Server) sendContact(c echo.Context) error {
 	form := contact.Form{Kind: v["kind"], Device: v["device"], Description: v["description"], Email: v["email"], Article: v["article"]}
 	form.Normalize()
 	p := s.contactProps(c, form)
-	if st := v["stamp"]; st != "" && len(st) < 100 {
+	if st := v["stamp"]; len(st) < 100 && s.stamper.Check(st, time.Now()) != contact.StampUnknown {
 		p.Stamp = st // the time the reader first got the form
 	}
 
@@ -90,8 +90,22 @@ func (s *Server) sendContact(c echo.Context) error {
 	}
 
 	// Bots fill the hidden field or post at once (or replay an old form):
-	// they get a confirmation that looks real and leads nowhere.
-	if v["website"] != "" || !s.stamper.Human(v["stamp"], time.Now()) {
+	// they get a confirmation that looks real and leads nowhere. A stamp
+	// this server cannot read (a form served before a restart, or by an
+	// instance with another HELPCENTER_FORM_KEY) is a person's: the form
+	// comes back with a fresh stamp, everything kept, to be sent again.
+	verdict := s.stamper.Check(v["stamp"], time.Now())
+	if verdict == contact.StampUnknown && v["website"] == "" {
+		if err := shots.keep(ctx, s.contact); err != nil {
+			return s.contactRefused(c, p, shots, err)
+		}
+		p.Stamp = s.stamper.Stamp(time.Now())
+		p.DraftID, p.Kept, p.Confirm = shots.draftID, keptShots(shots.kept), true
+		p.SubmitError = loc.T("contact.error.malformed")
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return render(c, http.StatusUnprocessableEntity, page.Contact(p))
+	}
+	if v["website"] != "" || verdict != contact.StampHuman {
 		s.log.Info("contact: bot post dropped", "locale", loc.Code)
 		token, _ := contact.NewToken()
 		return s.renderSent(c, contact.NewCode(), token, "", false)

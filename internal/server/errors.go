@@ -53,7 +53,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// is no one to answer and nothing wrong with the server. 499 is
 		// the status proxies log for this; nothing is sent.
 		c.Response().Status = statusClientClosed
-		s.log.Debug("client went away", "method", c.Request().Method, "path", c.Request().URL.Path)
+		s.log.Debug("client went away", "method", c.Request().Method, "path", logPath(c.Request().URL.Path))
 		return
 	}
 	status := http.StatusInternalServerError
@@ -70,7 +70,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.As(err, &he):
 		status = he.Code
 	}
-	attrs := []any{"status", status, "method", c.Request().Method, "path", c.Request().URL.Path, "err", err}
+	attrs := []any{"status", status, "method", c.Request().Method, "path", logPath(c.Request().URL.Path), "err", err}
 	if status >= 500 {
 		s.log.Error("request failed", attrs...)
 	} else {

@@ -71,7 +71,7 @@ func (s *Server) frame(next echo.HandlerFunc) echo.HandlerFunc {
 					if r == http.ErrAbortHandler {
 						panic(r)
 					}
-					s.log.Error("panic", "path", req.URL.Path, "err", r, "stack", string(debug.Stack()))
+					s.log.Error("panic", "path", logPath(req.URL.Path), "err", r, "stack", string(debug.Stack()))
 					c.Error(echo.ErrInternalServerError)
 				}
 			}()
@@ -93,7 +93,7 @@ func (s *Server) logRequest(r *http.Request, route, id string, status int, bytes
 	s.metrics.ObserveRequest(route, r.Method, status, took)
 	if s.log.Enabled(r.Context(), slog.LevelInfo) {
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path)),
 			slog.Int("status", status), slog.Int64("bytes", bytes),
 			slog.Duration("latency", took.Round(time.Microsecond)),
 			slog.String("request_id", id))
@@ -179,7 +179,7 @@ func (s *Server) InFlight() []string {
 	defer s.inFlight.mu.Unlock()
 	var out []string
 	for w, r := range s.inFlight.m {
-		out = append(out, r.Method+" "+r.URL.Path+" "+w.Header().Get(echo.HeaderXRequestID))
+		out = append(out, r.Method+" "+logPath(r.URL.Path)+" "+w.Header().Get(echo.HeaderXRequestID))
 	}
 	return out
 }
@@ -330,3 +330,18 @@ const (
 	ctxSite      = "site"
 	ctxLocalizer = "localizer"
 )
+
+// logPath is a request's path as logs may keep it: a status link's token
+// is the only key to a reader's request, so it never reaches a log.
+func logPath(p string) string {
+	i := strings.Index(p, "/requests/")
+	if i < 0 {
+		return p
+	}
+	start := i + len("/requests/")
+	end := strings.IndexByte(p[start:], '/')
+	if end < 0 {
+		return p[:start] + "{token}"
+	}
+	return p[:start] + "{token}" + p[start+end:]
+}
