@@ -470,3 +470,27 @@ func TestContactMail(t *testing.T) {
 	}
 	ts.page(t, link, http.StatusOK)
 }
+
+// TestStatusTokenNeverLogged: a status link is the only key to a request;
+// the access log and the error log keep its route, never its token.
+func TestStatusTokenNeverLogged(t *testing.T) {
+	ts, logs := newLoggedServer(t)
+	client := newJarClient(t)
+	resp, doc := ts.post(t, client, "/en/contact", validContact(ts).file("a.png", contacttest.PNG(t, 8, 8)))
+	_, status := sent(t, resp, doc)
+	token := status[strings.LastIndexByte(status, '/')+1:]
+	st := ts.page(t, status, http.StatusOK)
+	src, _ := st.Find(".shots img").Attr("src")
+	ts.do(t, http.MethodGet, src, nil)
+	ts.do(t, http.MethodGet, "/en/requests/"+strings.Repeat("ab", 16), nil)
+	ts.post(t, noRedirect(), status, contactPost{fields: map[string]string{"action": "followup", "body": "More details here."}})
+	logs.mu.Lock()
+	all := logs.buf.String()
+	logs.mu.Unlock()
+	if strings.Contains(all, token) || strings.Contains(all, strings.Repeat("ab", 16)) {
+		t.Fatal("a status token reached the log")
+	}
+	if !strings.Contains(all, "/en/requests/{token}") {
+		t.Error("the status page's requests are not in the access log at all")
+	}
+}
