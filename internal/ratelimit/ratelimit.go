@@ -48,7 +48,14 @@ type Limiter struct {
 	votes     bucketTable // a minute's budget of votes per reader and per address
 	comments  bucketTable // an hour's budget of comment bytes per address
 	contacts  bucketTable // an hour's budget of contact requests per reader and per address
+	drafts    bucketTable // an hour's budget of draft screenshot bytes per address
 }
+
+// DraftBudget is how many bytes of screenshots one client address may
+// have kept in drafts per hour (burst and hourly refill): enough for a
+// dozen forms with three large screenshots each, while a script posting
+// broken forms with attachments cannot fill the disk.
+const DraftBudget = 96 << 20
 
 // Contact requests a reader, and a client address, may send in an hour.
 // An address gets more: readers behind one carrier NAT share it.
@@ -91,6 +98,7 @@ func New(perMinute int, trusted []netip.Prefix) *Limiter {
 		votes:    newBucketTable(maxLimiterKeys, time.Minute),
 		comments: newBucketTable(maxLimiterKeys/4, time.Hour),
 		contacts: newBucketTable(maxLimiterKeys/4, time.Hour),
+		drafts:   newBucketTable(maxLimiterKeys/4, time.Hour),
 	}
 	v.extract = echo.ExtractIPDirect()
 	if len(trusted) > 0 {
@@ -150,6 +158,20 @@ func (v *Limiter) allowCommentAt(addr string, n int, now time.Time) bool {
 	defer v.mu.Unlock()
 	v.comments.expire(now)
 	return v.comments.get(addrKey, CommentBudget, now).AllowN(now, n)
+}
+
+// AllowDraft reports whether an address may keep n more bytes of draft
+// screenshots now, and takes them from its budget if so.
+func (v *Limiter) AllowDraft(addr string, n int) bool {
+	if v.perMinute == 0 || n == 0 {
+		return true
+	}
+	now := time.Now()
+	addrKey := v.addressHash(addr)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.drafts.expire(now)
+	return v.drafts.get(addrKey, DraftBudget, now).AllowN(now, n)
 }
 
 // AllowContact reports whether a reader at an address may send a

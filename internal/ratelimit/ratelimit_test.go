@@ -88,3 +88,15 @@ func TestLimiterBoundUnderFlood(t *testing.T) {
 		t.Error("a new reader was refused")
 	}
 }
+
+// TestDraftBudget: an address may keep DraftBudget bytes of draft
+// screenshots an hour; another address has its own.
+func TestDraftBudget(t *testing.T) {
+	v := New(20, nil)
+	if !v.AllowDraft("198.51.100.1", DraftBudget-1000) || v.AllowDraft("198.51.100.1", 2000) {
+		t.Error("the draft budget is not DraftBudget bytes")
+	}
+	if !v.AllowDraft("198.51.100.2", 2000) {
+		t.Error("another address was refused")
+	}
+}

@@ -49,7 +49,7 @@ func (s *Server) sendContact(c echo.Context) error {
 	if id, err := strconv.ParseInt(v["remove"], 10, 64); err == nil && (shots.draftID != "" || len(shots.fresh) > 0) {
 		// "Remove" under a kept screenshot: take it out and show the form,
 		// keeping any file chosen along with the click.
-		if err := shots.keep(ctx, s.contact); err != nil {
+		if err := s.keepShots(c, &shots); err != nil {
 			return s.contactRefused(c, p, shots, err)
 		}
 		if err := s.contact.RemoveDraftScreenshot(ctx, shots.draftID, id); err != nil {
@@ -57,6 +57,9 @@ func (s *Server) sendContact(c echo.Context) error {
 		}
 		shots.kept = deleteShot(shots.kept, id)
 		p.DraftID, p.Kept = shots.draftID, keptShots(shots.kept)
+		if len(shots.kept) == 0 {
+			p.DraftID = "" // an empty draft is forgotten, not "expired"
+		}
 		return render(c, http.StatusOK, page.Contact(p))
 	}
 
@@ -78,7 +81,7 @@ func (s *Server) sendContact(c echo.Context) error {
 	}
 	if len(p.Errors) > 0 || suggested {
 		// Not sent yet: keep what was accepted so it need not be chosen again.
-		if err := shots.keep(ctx, s.contact); err != nil {
+		if err := s.keepShots(c, &shots); err != nil {
 			return s.contactRefused(c, p, shots, err)
 		}
 		p.DraftID, p.Kept, p.Confirm = shots.draftID, keptShots(shots.kept), suggested
@@ -96,7 +99,7 @@ func (s *Server) sendContact(c echo.Context) error {
 	// comes back with a fresh stamp, everything kept, to be sent again.
 	verdict := s.stamper.Check(v["stamp"], time.Now())
 	if verdict == contact.StampUnknown && v["website"] == "" {
-		if err := shots.keep(ctx, s.contact); err != nil {
+		if err := s.keepShots(c, &shots); err != nil {
 			return s.contactRefused(c, p, shots, err)
 		}
 		p.Stamp = s.stamper.Stamp(time.Now())
@@ -162,6 +165,9 @@ func (s *Server) contactRefused(c echo.Context, p page.ContactProps, shots shotI
 	switch {
 	case errors.Is(err, errRateLimited):
 		status = http.StatusTooManyRequests
+		if p.SubmitError == "" {
+			p.SubmitError = loc.T("contact.error.rate_limited")
+		}
 	case errors.Is(err, store.ErrFull):
 		p.SubmitError = loc.T("error.storage_full_text")
 		c.Response().Header().Set("Retry-After", "300")
@@ -172,12 +178,11 @@ func (s *Server) contactRefused(c echo.Context, p page.ContactProps, shots shotI
 		p.SubmitError = loc.T("contact.error.unavailable")
 		c.Response().Header().Set("Retry-After", "60")
 	}
-	if status == http.StatusTooManyRequests {
-		if kerr := shots.keep(c.Request().Context(), s.contact); kerr == nil {
-			p.DraftID, p.Kept = shots.draftID, keptShots(shots.kept)
-		}
-	} else {
-		p.DraftID, p.Kept = shots.draftID, keptShots(shots.kept)
+	// What was kept before stays; files chosen with this post could not be
+	// kept (nothing is stored for a refused post), so the reader is told.
+	p.DraftID, p.Kept = shots.draftID, keptShots(shots.kept)
+	if len(shots.fresh) > 0 && p.ErrorFor("screenshots") == "" {
+		p.Errors = append(p.Errors, page.FieldError{Field: "screenshots", Message: loc.T("contact.error.screenshots_again")})
 	}
 	p.Confirm = true // the reader already saw the suggestions
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -53,6 +53,11 @@ type shotIntake struct {
 // the new files together hold at most contact.MaxScreenshots.
 func (s *Server) intakeShots(ctx context.Context, loc *i18n.Localizer, up *contact.Upload) (shotIntake, error) {
 	var in shotIntake
+	refuse := func(msg string) {
+		if in.err == "" {
+			in.err = msg
+		}
+	}
 	if id := up.Values["draft"]; contact.ValidDraftID(id) {
 		kept, err := s.contact.DraftScreenshots(ctx, id, time.Now().Add(-draftLifetime))
 		if err != nil {
@@ -60,11 +65,11 @@ func (s *Server) intakeShots(ctx context.Context, loc *i18n.Localizer, up *conta
 		}
 		if len(kept) > 0 {
 			in.draftID, in.kept = id, kept
-		}
-	}
-	refuse := func(msg string) {
-		if in.err == "" {
-			in.err = msg
+		} else {
+			// A form names a draft only while it holds screenshots: these
+			// expired (an hour after the last change). Say so rather
+			// than send the request without them.
+			refuse(loc.T("contact.error.screenshots_again"))
 		}
 	}
 	for _, f := range up.Files {
@@ -103,6 +108,19 @@ func (in *shotIntake) has(sum []byte) bool {
 		}
 	}
 	return false
+}
+
+// keepShots stores the post's new screenshots in its draft, charged to
+// the client address's draft budget (errRateLimited when it is spent).
+func (s *Server) keepShots(c echo.Context, in *shotIntake) error {
+	n := 0
+	for _, sh := range in.fresh {
+		n += sh.Size
+	}
+	if !s.votes.AllowDraft(c.RealIP(), n) {
+		return errRateLimited
+	}
+	return in.keep(c.Request().Context(), s.contact)
 }
 
 // keep stores the newly accepted screenshots in the draft (creating it),

@@ -88,8 +88,14 @@ func (s *Server) undoDeflections(c echo.Context, loc *i18n.Localizer) {
 	if err != nil {
 		return
 	}
+	today := time.Now().UTC().Format(time.DateOnly)
 	for _, e := range parseDeflections(ck.Value) {
+		// Only today's: a cookie is the reader's to forge, and may at
+		// most take back what the same day counted.
 		day, slug, _ := strings.Cut(e, "|")
+		if day != today {
+			continue
+		}
 		if err := s.contact.UndoDeflection(c.Request().Context(), day, loc.Code, slug); err != nil {
 			s.log.Warn("contact: undo deflection", "err", err)
 		}

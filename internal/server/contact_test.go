@@ -494,3 +494,26 @@ func TestStatusTokenNeverLogged(t *testing.T) {
 		t.Error("the status page's requests are not in the access log at all")
 	}
 }
+
+// TestContactDraftExpired: screenshots kept in a draft expire an hour
+// after its last change; a form that still names them is told to attach
+// them again instead of being sent without them.
+func TestContactDraftExpired(t *testing.T) {
+	ts := newTestServer(t)
+	client := newJarClient(t)
+	_, doc := ts.post(t, client, "/en/contact", validContact(ts).with("description", "short").file("a.png", contacttest.PNG(t, 8, 8)))
+	draft, _ := doc.Find(`input[name=draft]`).Attr("value")
+	if draft == "" || doc.Find(".kept-shots li").Length() != 1 {
+		t.Fatal("no draft kept")
+	}
+	if _, err := ts.sqlDB(t).Exec(`UPDATE contact_drafts SET created_at = '2000-01-01T00:00:00Z'`); err != nil {
+		t.Fatal(err)
+	}
+	resp, doc := ts.post(t, client, "/en/contact", validContact(ts).with("draft", draft, "step", "confirm"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find("#contact-screenshots-error").Text(), "attach your screenshots again") {
+		t.Fatalf("expired draft: %d %q", resp.StatusCode, doc.Find("#contact-screenshots-error").Text())
+	}
+	if ts.countRows(t, "contact_requests") != 0 {
+		t.Fatal("sent without the screenshots the reader had attached")
+	}
+}

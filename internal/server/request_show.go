@@ -147,7 +147,9 @@ func (s *Server) updateRequest(c echo.Context) error {
 		p.Errors = append(p.Errors, page.FieldError{Field: "screenshots", Message: shots.err})
 	}
 	if len(p.Errors) > 0 {
-		if err := shots.keep(ctx, s.contact); err != nil {
+		if err := s.keepShots(c, &shots); errors.Is(err, errRateLimited) {
+			return &publicError{status: http.StatusTooManyRequests, text: loc.T("error.too_many_text")}
+		} else if err != nil {
 			return s.requestWriteFailed(c, r, err)
 		}
 		p.DraftID, p.Kept = shots.draftID, keptShots(shots.kept)

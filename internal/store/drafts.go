@@ -16,10 +16,11 @@ type Drafts interface {
 	PurgeDrafts(ctx context.Context, before time.Time) (int64, error)
 }
 
-// AddDraftScreenshots adds shots to draft draftID, creating it if needed.
+// AddDraftScreenshots adds shots to draft draftID, creating it if needed;
+// the draft's hour starts again, so it lasts an hour after its last change.
 func (s *Store) AddDraftScreenshots(ctx context.Context, draftID string, shots []Screenshot) error {
 	err := s.grow(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.Exec(`INSERT INTO contact_drafts (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`, draftID, now()); err != nil {
+		if _, err := tx.Exec(`INSERT INTO contact_drafts (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at`, draftID, now()); err != nil {
 			return err
 		}
 		for _, sh := range shots {

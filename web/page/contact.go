@@ -60,3 +60,12 @@ func thumb(s ShotLink) (int, int) {
 	}
 	return max(1, s.Width*box/s.Height), box
 }
+
+// keptAttrs gives the list of kept screenshots the file input's id when it
+// stands in for the input.
+func keptAttrs(full bool, inputID string) templ.Attributes {
+	if !full {
+		return nil
+	}
+	return templ.Attributes{"id": inputID, "tabindex": "-1", "aria-describedby": inputID + "-hint"}
+}

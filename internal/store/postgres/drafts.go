@@ -13,7 +13,7 @@ import (
 // AddDraftScreenshots adds shots to draft draftID, creating it if needed.
 func (s *Store) AddDraftScreenshots(ctx context.Context, draftID string, shots []store.Screenshot) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO contact_drafts (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`,
+		if _, err := tx.Exec(ctx, `INSERT INTO contact_drafts (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at`,
 			draftID, time.Now().UTC()); err != nil {
 			return err
 		}
