@@ -48,7 +48,17 @@ async function runLighthouse() {
           seo: Math.round(first.categories.seo.score * 100),
         };
         perfScores.push(scores.performance);
-        const ok = scores.performance >= 95 && scores.accessibility === 100 && scores['best-practices'] === 100 && scores.seo === 100;
+        // A request's status page is private and says so (noindex): there
+        // SEO must pass every audit but the one that wants it indexed.
+        let seoOK = scores.seo === 100;
+        if (path.includes('/requests/')) {
+          seoOK = first.categories.seo.auditRefs.every((ref) => {
+            const a = first.audits[ref.id];
+            return ref.id === 'is-crawlable' || ref.weight === 0 || a.score === null || a.score === 1;
+          });
+          scores.seo = seoOK ? 'ok (noindex by design)' : scores.seo;
+        }
+        const ok = scores.performance >= 95 && scores.accessibility === 100 && scores['best-practices'] === 100 && seoOK;
         console.log(`${ok ? 'ok  ' : 'FAIL'} ${lang}${path} ${JSON.stringify(scores)}`);
         if (!ok) {
           failures.push(url);
@@ -65,7 +75,7 @@ async function runLighthouse() {
     await chrome.kill();
   }
   const min = Math.min(...perfScores);
-  console.log(`lighthouse: ${urls.length} pages, accessibility/best-practices/seo 100 on ${urls.length - failures.length}, performance median-of-3/5 min ${min}; ${failures.length} failing`);
+  console.log(`lighthouse: ${urls.length} pages (status pages: SEO without is-crawlable, they are noindex), accessibility/best-practices/seo 100 on ${urls.length - failures.length}, performance median-of-3/5 min ${min}; ${failures.length} failing`);
   return failures.length === 0;
 }
 
