@@ -67,23 +67,13 @@ func (s *Server) suggestions(ctx context.Context, c echo.Context, loc *i18n.Loca
 			break
 		}
 		out = append(out, ui.ArticleLink{
-			Href:     "/" + loc.Slug + "/contact/open/" + slugOf(r.Href),
+			Href:     "/" + loc.Slug + "/contact/open/" + r.Slug,
 			Title:    r.Title,
 			Lang:     r.Lang,
 			Language: r.Language,
 		})
 	}
 	return out
-}
-
-// slugOf is the last segment of an article's path.
-func slugOf(href string) string {
-	for i := len(href) - 1; i >= 0; i-- {
-		if href[i] == '/' {
-			return href[i+1:]
-		}
-	}
-	return href
 }
 
 // keptShots lists a draft's screenshots for the form.

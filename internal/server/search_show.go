@@ -135,6 +135,7 @@ func (s *Server) searchAll(ctx context.Context, site *Site, loc *i18n.Localizer,
 				continue
 			}
 			r := page.SearchResult{
+				Slug:     h.Slug,
 				Href:     "/" + loc.Slug + "/articles/" + h.Slug,
 				Title:    h.Title,
 				Category: loc.T("category." + a.Category + ".name"),

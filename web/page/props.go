@@ -105,6 +105,7 @@ type SearchProps struct {
 
 // SearchResult is one hit.
 type SearchResult struct {
+	Slug     string
 	Href     string
 	Title    string
 	Category string
@@ -154,8 +155,10 @@ type KeptShot struct {
 }
 
 // ErrorFor returns the error of a field, or "".
-func (p ContactProps) ErrorFor(field string) string {
-	for _, e := range p.Errors {
+func (p ContactProps) ErrorFor(field string) string { return errorFor(p.Errors, field) }
+
+func errorFor(errs []FieldError, field string) string {
+	for _, e := range errs {
 		if e.Field == field {
 			return e.Message
 		}
@@ -195,9 +198,7 @@ type RequestProps struct {
 }
 
 // ErrorFor returns the error of a field, or "".
-func (p RequestProps) ErrorFor(field string) string {
-	return ContactProps{Errors: p.Errors}.ErrorFor(field)
-}
+func (p RequestProps) ErrorFor(field string) string { return errorFor(p.Errors, field) }
 
 // RequestMessage is one message of a request's thread.
 type RequestMessage struct {
