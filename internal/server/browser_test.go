@@ -224,6 +224,11 @@ func TestBrowserPlatformSelector(t *testing.T) {
 			&& !document.querySelector('section[data-platform=iphone]').hidden`) {
 			t.Fatal("iPhone not preselected from the User-Agent")
 		}
+		// The tab names the platform, so each section's own title is kept
+		// for screen readers only.
+		if !evalBool(t, ctx, `[...document.querySelectorAll('section[data-platform]:not([hidden]) .platform-title')].every(h => h.getBoundingClientRect().width <= 1)`) {
+			t.Error("platform titles still shown beside the tabs")
+		}
 		run(t, ctx, chromedp.Click(`[role=tab][data-platform=android]`, chromedp.ByQuery))
 		if !evalBool(t, ctx, `!document.querySelector('section[data-platform=android]').hidden
 			&& document.querySelector('section[data-platform=iphone]').hidden && location.hash === ''`) {

@@ -3,6 +3,9 @@
 // answers in place.
 (function () {
   "use strict";
+  // "js" on <html> tells tests the script ran. No stylesheet rule may
+  // hang on it: a class on the root that CSS reads restyles and relays out
+  // the whole page after first paint, the longest task on a slow phone.
   document.documentElement.classList.add("js");
 
   // ---- Platform tabs -------------------------------------------------
@@ -55,6 +58,7 @@
 
   groups.forEach(function (group) {
     var list = group.querySelector(".platform-tabs");
+    group.classList.add("tabbed");
     list.setAttribute("role", "tablist");
     Array.prototype.forEach.call(list.children, function (li) { li.setAttribute("role", "presentation"); });
     var tabs = Array.prototype.slice.call(list.querySelectorAll("a"));
