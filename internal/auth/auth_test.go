@@ -32,6 +32,22 @@ func TestPassword(t *testing.T) {
 	}
 }
 
+// TestCheckUnknown: the hash an unknown e-mail is checked against has the
+// parameters of a real one and parses, so argon2 runs in full.
+func TestCheckUnknown(t *testing.T) {
+	h, _ := HashPassword("correct horse battery")
+	params := func(h string) string { return strings.Join(strings.Split(h, "$")[:4], "$") }
+	if params(dummyHash) != params(h) || len(dummyHash) != len(h) {
+		t.Errorf("dummy hash %q does not look like %q", dummyHash, h)
+	}
+	if err := CheckPassword(dummyHash, "correct horse battery"); !errors.Is(err, ErrMismatch) {
+		t.Errorf("dummy hash: %v", err)
+	}
+	if err := CheckUnknown("correct horse battery"); !errors.Is(err, ErrMismatch) {
+		t.Errorf("CheckUnknown: %v", err)
+	}
+}
+
 func TestToken(t *testing.T) {
 	tok, hash := NewToken()
 	if len(tok) < 40 || hash != HashToken(tok) || hash == tok {

@@ -39,10 +39,14 @@ func HashPassword(password string) (string, error) {
 	}
 	salt := make([]byte, argonSaltLen)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return phc(salt, argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)), nil
+}
+
+// phc writes a salt and key as a PHC string with today's parameters.
+func phc(salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
 // CheckPassword reports whether password matches the PHC string hash,
@@ -78,10 +82,15 @@ func CheckPassword(hash, password string) error {
 }
 
 // dummyHash is checked against when the e-mail is unknown, so that an
-// unknown account costs the same time as a wrong password.
+// unknown account costs the same time as a wrong password: the same
+// parameters, a random salt and a random key that no password gives.
+// It is not hashed from anything, because a hash at start-up would cost
+// every process (the CLI included) 64 MiB and a fifth of a second.
 var dummyHash = func() string {
-	h, _ := HashPassword("not-a-real-password-" + rand.Text())
-	return h
+	salt, key := make([]byte, argonSaltLen), make([]byte, argonKeyLen)
+	rand.Read(salt)
+	rand.Read(key)
+	return phc(salt, key)
 }()
 
 // CheckUnknown spends the time of one CheckPassword and fails.

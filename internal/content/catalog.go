@@ -6,6 +6,8 @@ package content
 import (
 	"errors"
 	"slices"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -51,13 +53,32 @@ type Translation struct {
 	Keywords    []string
 	Updated     time.Time
 	Body        []Segment
-	Text        string // plain text of the body, for search
 	File        string // path within articles/, for messages
 	Source      string // SourceHash of the English it was made from; "" in English
 
 	parts   []part // structure, compared with English
 	menus   []menuAt
 	endLine int // last line of the file
+
+	textOnce sync.Once
+	text     string
+}
+
+// Text is the plain text of the body, for the search index and the
+// checks. It is worked out on first use: the index is built after
+// start-up has begun serving pages.
+func (t *Translation) Text() string {
+	t.textOnce.Do(func() {
+		var b strings.Builder
+		for _, s := range t.Body {
+			b.WriteString(plainText(s.HTML))
+			for _, p := range s.Platforms {
+				b.WriteString(plainText(p.HTML))
+			}
+		}
+		t.text = strings.TrimSpace(b.String())
+	})
+	return t.text
 }
 
 // Segment is a stretch of the body: plain HTML, or a group of platform

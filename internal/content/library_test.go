@@ -44,7 +44,7 @@ func TestLibrary(t *testing.T) {
 			if _, ok := i18n.Lookup(code); !ok {
 				t.Errorf("%s: unknown locale", tr.File)
 			}
-			if strings.TrimSpace(tr.Text) == "" || len(tr.Body) == 0 {
+			if strings.TrimSpace(tr.Text()) == "" || len(tr.Body) == 0 {
 				t.Errorf("%s: empty body", tr.File)
 			}
 		}

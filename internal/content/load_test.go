@@ -127,8 +127,8 @@ func TestLoadFixture(t *testing.T) {
 	if !strings.Contains(en.Body[2].HTML, "callout-note") {
 		t.Errorf("trailing note missing: %+v", en.Body[2])
 	}
-	if strings.Contains(en.Text, "<") || !strings.Contains(en.Text, "Phones have no log-out button.") {
-		t.Errorf("plain text = %q", en.Text)
+	if strings.Contains(en.Text(), "<") || !strings.Contains(en.Text(), "Phones have no log-out button.") {
+		t.Errorf("plain text = %q", en.Text())
 	}
 	// Fallback chain: Catalan reads Spanish, Ukrainian reads English.
 	if tr, fb := a.In("ca"); tr.Locale != "es" || !fb {
@@ -204,6 +204,42 @@ func TestLoadProblems(t *testing.T) {
 			}
 			t.Errorf("no problem matching %q in:\n%s", tt.want, strings.Join(all, "\n"))
 		})
+	}
+}
+
+// TestLoadChecked: a library checked at build time skips only the
+// comparisons with English at start-up; what would break a page still
+// fails the load.
+func TestLoadChecked(t *testing.T) {
+	skipped := map[string]map[string]string{
+		"platform sections differ": {"log-out/es.md": strings.Replace(esArticle, ":::platform desktop", ":::platform android", 1)},
+		"identical to English":     {"other/fr.md": strings.Replace(otherArticle, "category: account\n", "", 1)},
+		"missing step":             {"log-out/es.md": strings.Replace(esArticle, "1. Haz clic en **Cerrar sesión**.", "1. Haz clic en **Cerrar sesión**.\n2. Confirma.", 1)},
+	}
+	for name, files := range skipped {
+		if _, err := Load(fixture(files), Options{Now: now}); err == nil {
+			t.Errorf("%s: a full load passed", name)
+		}
+		c, err := Load(fixture(files), Options{Now: now, Checked: true})
+		if err != nil {
+			t.Errorf("%s: checked load failed: %v", name, err)
+			continue
+		}
+		if a, _ := c.Article("log-out"); a == nil || len(a.Translations) == 0 || a.Translations["en"].Text() == "" {
+			t.Errorf("%s: checked load lost the articles", name)
+		}
+	}
+	kept := map[string]map[string]string{
+		"unknown category":     {"other/en.md": strings.Replace(otherArticle, "category: account", "category: nowhere", 1)},
+		"unknown platform":     {"log-out/en.md": strings.Replace(enArticle, "platforms: [web, desktop]", "platforms: [web, desktop, palm]", 1)},
+		"broken internal link": {"other/en.md": otherArticle + "\nSee [this](article:ghost).\n"},
+		"bad date":             {"other/en.md": strings.Replace(otherArticle, "2026-10-01", "1 Oct 2026", 1)},
+		"unclosed fence":       {"other/en.md": otherArticle + "\n:::note\nhello\n"},
+	}
+	for name, files := range kept {
+		if _, err := Load(fixture(files), Options{Now: now, Checked: true}); err == nil {
+			t.Errorf("%s: passed a checked load", name)
+		}
 	}
 }
 

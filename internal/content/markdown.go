@@ -1,6 +1,7 @@
 package content
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html"
@@ -71,7 +72,8 @@ func splitBlocks(body string, lineOffset int) ([]block, []lineError) {
 		lineNo := lineOffset + i
 		trimmed := strings.TrimSpace(ln)
 		if !strings.HasPrefix(trimmed, ":::") {
-			cur.WriteString(ln + "\n")
+			cur.WriteString(ln)
+			cur.WriteByte('\n')
 			continue
 		}
 		flush(lineNo)
@@ -128,6 +130,9 @@ type bodyRenderer struct {
 	headings int
 	parts    []part // the structure parity compares
 	menus    []menuAt
+
+	out bytes.Buffer  // the block being rendered
+	w   *bufio.Writer // over out, reused for every block
 }
 
 func (r *bodyRenderer) segments(blocks []block) []Segment {
@@ -183,11 +188,21 @@ func (r *bodyRenderer) render(b block) string {
 	ctx := parser.NewContext(parser.WithIDs(r.ids))
 	doc := markdown.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	r.check(doc, src, b.line)
-	var buf bytes.Buffer
-	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
-		r.errs = append(r.errs, lineError{b.line, "render: " + err.Error()})
+	// goldmark wraps any writer that is not buffered in a new 4 KB
+	// bufio.Writer: one per file instead of one per block.
+	r.out.Reset()
+	if r.w == nil {
+		r.w = bufio.NewWriter(&r.out)
 	}
-	return buf.String()
+	err := markdown.Renderer().Render(r.w, src, doc)
+	if err == nil {
+		err = r.w.Flush()
+	}
+	if err != nil {
+		r.errs = append(r.errs, lineError{b.line, "render: " + err.Error()})
+		r.w.Reset(&r.out)
+	}
+	return r.out.String()
 }
 
 // LangPlaceholder starts the path of every link between articles in

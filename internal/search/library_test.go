@@ -24,7 +24,7 @@ var libraryDocs = sync.OnceValues(func() ([]Doc, error) {
 	for _, a := range c.Articles {
 		for _, code := range a.Locales() {
 			tr := a.Translations[code]
-			docs = append(docs, Doc{Locale: tr.Locale, Slug: a.Slug, Title: tr.Title, Keywords: tr.Keywords, Body: tr.Text})
+			docs = append(docs, Doc{Locale: tr.Locale, Slug: a.Slug, Title: tr.Title, Keywords: tr.Keywords, Body: tr.Text()})
 		}
 	}
 	return docs, nil

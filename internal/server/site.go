@@ -65,7 +65,7 @@ type Phase struct {
 // LoadSite builds a Site from a locales/ and an articles/ file system,
 // search index included.
 func LoadSite(localesFS, articlesFS fs.FS, log *slog.Logger) (*Site, error) {
-	site, _, err := LoadSiteFast(localesFS, articlesFS, log)
+	site, _, err := LoadSiteFast(localesFS, articlesFS, false, log)
 	if err != nil {
 		return nil, err
 	}
@@ -75,9 +75,10 @@ func LoadSite(localesFS, articlesFS fs.FS, log *slog.Logger) (*Site, error) {
 
 // LoadSiteFast returns as soon as the messages and articles are loaded,
 // with the search index still being built in the background, so that
-// start-up serves pages sooner. It returns the time of each phase; the
-// index's is logged when it is done.
-func LoadSiteFast(localesFS, articlesFS fs.FS, log *slog.Logger) (*Site, []Phase, error) {
+// start-up serves pages sooner. checked says the articles are the library
+// checked when the binary was built (content.Options.Checked). It returns
+// the time of each phase; the index's is logged when it is done.
+func LoadSiteFast(localesFS, articlesFS fs.FS, checked bool, log *slog.Logger) (*Site, []Phase, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -90,8 +91,9 @@ func LoadSiteFast(localesFS, articlesFS fs.FS, log *slog.Logger) (*Site, []Phase
 	phases = append(phases, Phase{"messages", time.Since(started)})
 	started = time.Now()
 	cat, err := content.Load(articlesFS, content.Options{
-		Labels: func(locale, id string) string { return b.For(locale).T(id) },
-		Now:    time.Now(),
+		Labels:  func(locale, id string) string { return b.For(locale).T(id) },
+		Now:     time.Now(),
+		Checked: checked,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("load articles: %w", err)
@@ -104,7 +106,7 @@ func LoadSiteFast(localesFS, articlesFS fs.FS, log *slog.Logger) (*Site, []Phase
 		var docs []search.Doc
 		for _, a := range cat.Articles {
 			for _, t := range a.Translations {
-				docs = append(docs, search.Doc{Locale: t.Locale, Slug: a.Slug, Title: t.Title, Keywords: t.Keywords, Body: t.Text})
+				docs = append(docs, search.Doc{Locale: t.Locale, Slug: a.Slug, Title: t.Title, Keywords: t.Keywords, Body: t.Text()})
 			}
 		}
 		site.index, site.indexErr = search.Build(docs)
