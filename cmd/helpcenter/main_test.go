@@ -348,6 +348,47 @@ func TestMetricsListener(t *testing.T) {
 	}
 }
 
+// TestMemoryLimitLeavesRoom: once the site is at rest, Go's soft memory
+// limit sits well above the heap in use. A limit near the live heap makes
+// the collector run without pause (it halved the requests per second).
+func TestMemoryLimitLeavesRoom(t *testing.T) {
+	maddr := freeAddr(t)
+	start(t, filepath.Join(t.TempDir(), "hc.db"), "HELPCENTER_METRICS_ADDR="+maddr)
+	gauge := func(body, name string) float64 {
+		for _, line := range strings.Split(body, "\n") {
+			var v float64
+			if rest, ok := strings.CutPrefix(line, name+" "); ok {
+				if _, err := fmt.Sscan(rest, &v); err == nil {
+					return v
+				}
+			}
+		}
+		t.Fatalf("no %s in the metrics", name)
+		return 0
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + maddr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		limit := gauge(string(body), "go_gc_gomemlimit_bytes")
+		inuse := gauge(string(body), "go_memstats_heap_inuse_bytes")
+		if limit < 1<<50 { // set once the search index is built
+			if limit-inuse < 16<<20 {
+				t.Errorf("memory limit %.0f MB leaves %.0f MB above the heap in use", limit/(1<<20), (limit-inuse)/(1<<20))
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the memory limit was never set")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // TestUnreachableDatabaseFailsCleanly: a database that cannot be opened
 // ends start-up with its error and exit code 1, not a panic.
 func TestUnreachableDatabaseFailsCleanly(t *testing.T) {

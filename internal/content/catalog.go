@@ -7,7 +7,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -59,26 +58,21 @@ type Translation struct {
 	parts   []part // structure, compared with English
 	menus   []menuAt
 	endLine int // last line of the file
-
-	textOnce sync.Once
-	text     string
 }
 
 // Text is the plain text of the body, for the search index and the
-// checks. It is worked out on first use: the index is built after
-// start-up has begun serving pages.
+// checks. It is worked out on each call, not kept: the index is built
+// once, after start-up has begun serving pages, and then the text would
+// only take memory.
 func (t *Translation) Text() string {
-	t.textOnce.Do(func() {
-		var b strings.Builder
-		for _, s := range t.Body {
-			b.WriteString(plainText(s.HTML))
-			for _, p := range s.Platforms {
-				b.WriteString(plainText(p.HTML))
-			}
+	var b strings.Builder
+	for _, s := range t.Body {
+		b.WriteString(plainText(s.HTML))
+		for _, p := range s.Platforms {
+			b.WriteString(plainText(p.HTML))
 		}
-		t.text = strings.TrimSpace(b.String())
-	})
-	return t.text
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // Segment is a stretch of the body: plain HTML, or a group of platform

@@ -415,6 +415,7 @@ func (l *loader) checkArticle(c *Catalog, a *Article) {
 		return
 	}
 	want := fmt.Sprint(en.PlatformSections())
+	enText := en.Text()
 	for code, t := range a.Translations {
 		if code == "en" {
 			continue
@@ -428,16 +429,17 @@ func (l *loader) checkArticle(c *Catalog, a *Article) {
 		if g, ok := l.glossary[code]; ok {
 			l.checkMenus(g, en, t)
 		}
-		if t.Text() == en.Text() || t.Title == en.Title {
+		text := t.Text()
+		if text == enText || t.Title == en.Title {
 			l.add(t.File, 0, "identical to English: translate it or delete the file")
 		}
 		loc, _ := i18n.Lookup(code)
-		if share, letters := scriptShare(t.Title+" "+t.Text(), loc.Script); letters >= 40 && share < 0.5 {
+		if share, letters := scriptShare(t.Title+" "+text, loc.Script); letters >= 40 && share < 0.5 {
 			l.add(t.File, 0, "only %.0f%% of the letters are in the %s script of %s", share*100, loc.Script, code)
 		}
 	}
 	if en != nil {
-		if share, letters := scriptShare(en.Title+" "+en.Text(), "Latn"); letters >= 40 && share < 0.5 {
+		if share, letters := scriptShare(en.Title+" "+enText, "Latn"); letters >= 40 && share < 0.5 {
 			l.add(en.File, 0, "only %.0f%% of the letters are Latin", share*100)
 		}
 	}
