@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"helpcenter/internal/config"
-	"helpcenter/internal/store"
 	"helpcenter/internal/store/postgres"
+	"helpcenter/internal/store/sqlite"
 )
 
 // backup copies the live database to a new file:
@@ -30,7 +30,7 @@ func backup(ctx context.Context, args []string, getenv func(string) string, stdo
 	if postgres.IsURL(cfg.DB) {
 		return errors.New("backup: the database is PostgreSQL: use pg_dump (see README.md)")
 	}
-	n, err := store.Backup(ctx, cfg.DB, dest)
+	n, err := sqlite.Backup(ctx, cfg.DB, dest)
 	if err != nil {
 		return err
 	}

@@ -6,14 +6,15 @@ import (
 	"helpcenter/internal/admin"
 	"helpcenter/internal/store"
 	"helpcenter/internal/store/postgres"
+	"helpcenter/internal/store/sqlite"
 )
 
 // Both engines carry the whole site: the contact flow and the back office
 // (the server finds them by type assertion, so say it at compile time).
 var (
-	_ store.Contact = (*store.Store)(nil)
+	_ store.Contact = (*sqlite.Store)(nil)
 	_ store.Contact = (*postgres.Store)(nil)
-	_ admin.Store   = (*store.Store)(nil)
+	_ admin.Store   = (*sqlite.Store)(nil)
 	_ admin.Store   = (*postgres.Store)(nil)
 )
 
@@ -29,7 +30,7 @@ func openDB(ctx context.Context, dsn string) (store.DB, error) {
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, dsn)
+	st, err := sqlite.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}

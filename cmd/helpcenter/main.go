@@ -35,6 +35,7 @@ import (
 	"helpcenter/internal/config"
 	"helpcenter/internal/server"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 	"helpcenter/locales"
 	"helpcenter/static"
 )
@@ -158,7 +159,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 
 	// The size limit guards the disk a SQLite file lives on; PostgreSQL
 	// has its own quotas and monitoring.
-	if sq, ok := st.(*store.Store); ok {
+	if sq, ok := st.(*sqlite.Store); ok {
 		sq.LimitSize(cfg.MaxDBSize, log)
 	} else if cfg.MaxDBSize > 0 {
 		log.Warn("HELPCENTER_MAX_DB_SIZE applies to SQLite only; ignored for PostgreSQL")

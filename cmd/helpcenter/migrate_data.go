@@ -8,8 +8,8 @@ import (
 	"io"
 	"os"
 
-	"helpcenter/internal/store"
 	"helpcenter/internal/store/postgres"
+	"helpcenter/internal/store/sqlite"
 )
 
 // migrateData moves a deployment from its SQLite file to PostgreSQL:
@@ -31,7 +31,7 @@ func migrateData(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	// Opening the file migrates its schema to this binary's, so that both
 	// sides have the same tables.
-	src, err := store.Open(ctx, *from)
+	src, err := sqlite.Open(ctx, *from)
 	if err != nil {
 		return err
 	}

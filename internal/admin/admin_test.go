@@ -25,6 +25,7 @@ import (
 	"helpcenter/internal/auth"
 	"helpcenter/internal/content"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 )
 
 // clock is a test clock that tests move by hand.
@@ -42,7 +43,7 @@ func (c *clock) add(d time.Duration) {
 
 type env struct {
 	url   string
-	db    *store.Store
+	db    *sqlite.Store
 	clock *clock
 }
 
@@ -56,7 +57,7 @@ const (
 // agent; opts configure the handler before it is mounted.
 func newEnv(t *testing.T, opts ...func(*Handler)) *env {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "hc.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hc.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

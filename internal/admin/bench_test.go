@@ -22,6 +22,7 @@ import (
 	"helpcenter/internal/contact"
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 )
 
 // Size of the benchmark's database: a year of a busy help center.
@@ -58,7 +59,7 @@ func BenchmarkAdminPages(b *testing.B) {
 		}
 		b.Logf("filled %s in %s", path, time.Since(start).Round(time.Second))
 	}
-	db, err := store.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func BenchmarkAdminPages(b *testing.B) {
 // fillBench creates the benchmark's database with SQL, in one transaction
 // per table group, far faster than through the store's durable writes.
 func fillBench(ctx context.Context, path string) error {
-	s, err := store.Open(ctx, path)
+	s, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return err
 	}

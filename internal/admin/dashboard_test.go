@@ -15,6 +15,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 )
 
 func TestWilsonLower(t *testing.T) {
@@ -31,7 +32,7 @@ func TestWilsonLower(t *testing.T) {
 	}
 }
 
-func saveVotes(t *testing.T, db *store.Store, article, locale string, yes, no int, reason, comment string) {
+func saveVotes(t *testing.T, db *sqlite.Store, article, locale string, yes, no int, reason, comment string) {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, yes+no)

@@ -25,6 +25,7 @@ import (
 	"helpcenter/internal/contact"
 	"helpcenter/internal/i18n"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 	"helpcenter/locales"
 )
 
@@ -115,7 +116,7 @@ var fingerprints struct {
 
 // newRequest stores a request as the contact form would and returns it
 // with its status-link token.
-func newRequest(t testing.TB, db *store.Store, nr store.NewRequest) (store.ContactRequest, string) {
+func newRequest(t testing.TB, db *sqlite.Store, nr store.NewRequest) (store.ContactRequest, string) {
 	t.Helper()
 	fingerprints.Lock()
 	fingerprints.n++

@@ -11,11 +11,12 @@ import (
 
 	"helpcenter/internal/mail/mailtest"
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 )
 
 func TestOutboxRetriesUntilServerReturns(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "hc.db"))
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "hc.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

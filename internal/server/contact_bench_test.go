@@ -9,7 +9,7 @@ import (
 
 	"helpcenter/internal/config"
 	"helpcenter/internal/contact/contacttest"
-	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 )
 
 // BenchmarkContactPost sends a contact request with a 1 MB screenshot
@@ -45,7 +45,7 @@ func benchContact(b *testing.B, shot []byte) {
 	}
 	b.StopTimer()
 	// What a request costs on disk: the file after a checkpoint, per request.
-	if size, err := store.Backup(context.Background(), ts.dbPath, filepath.Join(b.TempDir(), "copy.db")); err == nil {
+	if size, err := sqlite.Backup(context.Background(), ts.dbPath, filepath.Join(b.TempDir(), "copy.db")); err == nil {
 		b.ReportMetric(float64(size)/float64(b.N), "disk-B/req")
 	}
 }

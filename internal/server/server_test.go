@@ -17,7 +17,7 @@ import (
 	"helpcenter/articles"
 	"helpcenter/internal/assets"
 	"helpcenter/internal/config"
-	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 	"helpcenter/locales"
 	"helpcenter/static"
 )
@@ -27,7 +27,7 @@ import (
 type testServer struct {
 	*httptest.Server
 	srv    *Server
-	store  *store.Store
+	store  *sqlite.Store
 	dbPath string
 }
 
@@ -67,7 +67,7 @@ func newTestServerLog(t testing.TB, log *slog.Logger, mutate ...func(*config.Con
 		m(&cfg)
 	}
 	dbPath := cfg.DB
-	st, err := store.Open(context.Background(), dbPath)
+	st, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,9 +22,9 @@ type Searches interface {
 	PurgeMissedSearches(ctx context.Context, before time.Time) error
 }
 
-// DB is every concern together, as one engine provides them: *Store for
-// SQLite and postgres.Store for PostgreSQL. Handlers depend on this, never
-// on an engine.
+// DB is every concern together, as one engine provides them: sqlite.Store
+// for SQLite and postgres.Store for PostgreSQL. Handlers depend on this,
+// never on an engine.
 type DB interface {
 	Votes
 	Searches
@@ -37,5 +37,3 @@ type DB interface {
 	Exclusive(ctx context.Context, job string, fn func(context.Context) error) (bool, error)
 	Close() error
 }
-
-var _ DB = (*Store)(nil)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 )
 
 // TestImportCoversSchema fails when a table or a column is added to the
@@ -19,7 +20,7 @@ import (
 func TestImportCoversSchema(t *testing.T) {
 	testDatabase(t) // skips without a PostgreSQL server
 	path := filepath.Join(t.TempDir(), "hc.db")
-	s, err := store.Open(context.Background(), path)
+	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func TestImportSQLite(t *testing.T) {
 	dsn := testDatabase(t)
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "hc.db")
-	src, err := store.Open(ctx, path)
+	src, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +135,7 @@ func TestImportSQLite(t *testing.T) {
 // seedContact stores, in the SQLite file, a request with a screenshot, a
 // second link, a reply with its mail and a note; a closed request; a
 // draft; a sent message and a deflection.
-func seedContact(t *testing.T, src *store.Store) {
+func seedContact(t *testing.T, src *sqlite.Store) {
 	t.Helper()
 	ctx := context.Background()
 	r, _, err := src.CreateRequest(ctx, store.NewRequest{Code: "HC-AAAA-BBBB-CCCC", TokenHash: []byte("t1"), Locale: "es", Kind: "billing",

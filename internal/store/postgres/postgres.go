@@ -1,7 +1,7 @@
 // Package postgres keeps the site's data in PostgreSQL, for deployments of
 // several instances that share one database. It offers the same methods,
-// with the same contracts, as the SQLite store in internal/store, whose
-// types it uses; SQLite stays the default.
+// with the same contracts, as the SQLite store in internal/store/sqlite,
+// and uses the types of internal/store; SQLite stays the default.
 package postgres
 
 import (

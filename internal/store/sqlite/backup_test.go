@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"helpcenter/internal/store"
 )
 
 // TestBackupUnderLoad copies the database while votes are being written:
@@ -27,7 +29,7 @@ func TestBackupUnderLoad(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; !stop.Load(); i++ {
-				if err := s.SaveVote(ctx, Vote{Reader: fmt.Sprintf("%d-%08d", w, i), Article: "log-out", Locale: "en", Helpful: true}); err == nil {
+				if err := s.SaveVote(ctx, store.Vote{Reader: fmt.Sprintf("%d-%08d", w, i), Article: "log-out", Locale: "en", Helpful: true}); err == nil {
 					acked.Add(1)
 				}
 			}

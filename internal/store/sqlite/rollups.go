@@ -1,10 +1,12 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"time"
+
+	"helpcenter/internal/store"
 )
 
 // rollupStmts keep vote_days, the per-day counts the dashboard reads,
@@ -43,7 +45,7 @@ type earlier struct {
 	reason  string
 }
 
-func (r *rollupStmts) previous(tx *sql.Tx, v Vote) (earlier, error) {
+func (r *rollupStmts) previous(tx *sql.Tx, v store.Vote) (earlier, error) {
 	var e earlier
 	err := tx.Stmt(r.previous_).QueryRow(v.Reader, v.Article, v.Locale).Scan(&e.day, &e.helpful, &e.reason)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -54,7 +56,7 @@ func (r *rollupStmts) previous(tx *sql.Tx, v Vote) (earlier, error) {
 }
 
 // move takes the earlier vote off its day and counts v on today.
-func (r *rollupStmts) move(tx *sql.Tx, v Vote, e earlier, now string) error {
+func (r *rollupStmts) move(tx *sql.Tx, v store.Vote, e earlier, now string) error {
 	helpful := 0
 	if v.Helpful {
 		helpful = 1

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -10,11 +10,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// ErrFull is returned for a write refused because the database reached
-// its size limit or the disk is full. Reading goes on as usual.
-var ErrFull = errors.New("store: database full")
+	"helpcenter/internal/store"
+)
 
 // minFreeSpace is the free space on the database's file system below
 // which Ping reports the store full: writes, the WAL and checkpoints
@@ -90,7 +88,7 @@ func (s *Store) checkSize(ctx context.Context) error {
 		}
 	}
 	if c.over {
-		return fmt.Errorf("%w: %d bytes of data, limit %d", ErrFull, c.size, max)
+		return fmt.Errorf("%w: %d bytes of data, limit %d", store.ErrFull, c.size, max)
 	}
 	return nil
 }
@@ -99,7 +97,7 @@ func (s *Store) checkSize(ctx context.Context) error {
 // its size limit, and remembered when it fails for lack of disk space.
 func (s *Store) grow(ctx context.Context, fn func(*sql.Tx) error) error {
 	if err := s.checkSize(ctx); err != nil {
-		if errors.Is(err, ErrFull) {
+		if errors.Is(err, store.ErrFull) {
 			s.cap.refused.Add(1)
 		}
 		return err
@@ -116,7 +114,7 @@ func (s *Store) commit(ctx context.Context, fn func(*sql.Tx) error) error {
 	case s.isDiskFull(err):
 		s.cap.failing.Store(true)
 		s.cap.refused.Add(1)
-		return fmt.Errorf("%w: disk full: %v", ErrFull, err)
+		return fmt.Errorf("%w: disk full: %v", store.ErrFull, err)
 	}
 	return err
 }
@@ -147,7 +145,7 @@ func (s *Store) Ping(ctx context.Context) error {
 		return err
 	}
 	if free, ok := freeSpace(filepath.Dir(s.path)); ok && free < minFreeSpace {
-		return fmt.Errorf("%w: %d bytes free on the disk", ErrFull, free)
+		return fmt.Errorf("%w: %d bytes free on the disk", store.ErrFull, free)
 	}
 	if s.cap.failing.Load() {
 		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

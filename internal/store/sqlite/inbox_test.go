@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"helpcenter/internal/store"
 )
 
 // TestInboxSearch: the inbox's text search finds the readers' words
@@ -20,7 +22,7 @@ func TestInboxSearch(t *testing.T) {
 	}
 	defer func() { s.Close() }()
 	create := func(code, locale, text string) int64 {
-		r, _, err := s.CreateRequest(ctx, NewRequest{Code: code, TokenHash: []byte(code), Locale: locale, Kind: "technical", Device: "web",
+		r, _, err := s.CreateRequest(ctx, store.NewRequest{Code: code, TokenHash: []byte(code), Locale: locale, Kind: "technical", Device: "web",
 			Description: text, Fingerprint: code})
 		if err != nil {
 			t.Fatal(err)
@@ -30,7 +32,7 @@ func TestInboxSearch(t *testing.T) {
 	a := create("HC-AAAA-AAAA-AAAA", "en", "The app closes when I open a chat with Bluetooth on")
 	b := create("HC-BBBB-BBBB-BBBB", "ar", "لا أستطيع تسجيل الدخول")
 	c := create("HC-CCCC-CCCC-CCCC", "zh-CN", "我想退款 100%_done")
-	if err := s.Reply(ctx, a, StaffReply{Staff: "agent@example.com", Body: "staffwords in a reply"}); err != nil {
+	if err := s.Reply(ctx, a, store.StaffReply{Staff: "agent@example.com", Body: "staffwords in a reply"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.AddNote(ctx, a, "agent@example.com", "notewords in a note"); err != nil {
@@ -41,7 +43,7 @@ func TestInboxSearch(t *testing.T) {
 	}
 	search := func(t *testing.T, q string) []int64 {
 		t.Helper()
-		rs, err := s.ListRequests(ctx, RequestFilter{Query: q})
+		rs, err := s.ListRequests(ctx, store.RequestFilter{Query: q})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +51,7 @@ func TestInboxSearch(t *testing.T) {
 		for _, r := range rs {
 			ids = append(ids, r.ID)
 		}
-		cnt, err := s.CountRequests(ctx, RequestFilter{Query: q})
+		cnt, err := s.CountRequests(ctx, store.RequestFilter{Query: q})
 		if err != nil || cnt != len(ids) {
 			t.Errorf("count %q: %d, listed %d (%v)", q, cnt, len(ids), err)
 		}
@@ -66,19 +68,19 @@ func TestInboxSearch(t *testing.T) {
 			}
 		})
 	}
-	if n, err := s.CountRequests(ctx, RequestFilter{Query: "a", CountLimit: 2}); err != nil || n != 2 {
+	if n, err := s.CountRequests(ctx, store.RequestFilter{Query: "a", CountLimit: 2}); err != nil || n != 2 {
 		t.Errorf("count limited to 2: %d %v", n, err)
 	}
 	// Combined with the other filters.
-	if rs, _ := s.ListRequests(ctx, RequestFilter{Query: "bluetooth", State: StateOpen}); len(rs) != 0 {
+	if rs, _ := s.ListRequests(ctx, store.RequestFilter{Query: "bluetooth", State: store.StateOpen}); len(rs) != 0 {
 		t.Errorf("answered request listed as open: %+v", rs)
 	}
-	if rs, _ := s.ListRequests(ctx, RequestFilter{Query: "bluetooth", State: StateAnswered, Locale: "en"}); len(rs) != 1 {
+	if rs, _ := s.ListRequests(ctx, store.RequestFilter{Query: "bluetooth", State: store.StateAnswered, Locale: "en"}); len(rs) != 1 {
 		t.Errorf("answered English request: %+v", rs)
 	}
 
 	// A purged request leaves the index, and the index stays consistent.
-	if err := s.SetRequestState(ctx, a, StateClosed); err != nil {
+	if err := s.SetRequestState(ctx, a, store.StateClosed); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.PurgeRequests(ctx, time.Now().Add(time.Hour)); err != nil {

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"helpcenter/internal/store"
 )
 
 // filledDB makes a closed database with enough votes to span many pages.
@@ -20,7 +22,7 @@ func filledDB(t *testing.T) string {
 		t.Fatal(err)
 	}
 	for i := range 2000 {
-		v := Vote{Reader: fmt.Sprintf("%032d", i), Article: "log-out", Locale: "en", Comment: strings.Repeat("c", 100)}
+		v := store.Vote{Reader: fmt.Sprintf("%032d", i), Article: "log-out", Locale: "en", Comment: strings.Repeat("c", 100)}
 		if err := s.SaveVote(context.Background(), v); err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +79,7 @@ func TestOpenReportsCorruption(t *testing.T) {
 				s.Close()
 				t.Fatal("opened a damaged database without complaint")
 			}
-			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "corrupt") {
+			if !errors.Is(err, store.ErrCorrupt) || !strings.Contains(err.Error(), "corrupt") {
 				t.Fatalf("error %q does not say the file is corrupt", err)
 			}
 			if strings.Contains(err.Error(), "migrate") || strings.Contains(err.Error(), "newer than") {
@@ -91,7 +93,7 @@ func TestOpenReportsCorruption(t *testing.T) {
 func TestNotADatabase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "hc.db")
 	os.WriteFile(path, []byte(strings.Repeat("this is a text file, not SQLite\n", 500)), 0o600)
-	if _, err := Open(context.Background(), path); !errors.Is(err, ErrCorrupt) {
+	if _, err := Open(context.Background(), path); !errors.Is(err, store.ErrCorrupt) {
 		t.Fatalf("error %v, want ErrCorrupt", err)
 	}
 }

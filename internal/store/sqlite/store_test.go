@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"helpcenter/internal/store"
 )
 
 func openTemp(t testing.TB) (*Store, string) {
@@ -107,18 +109,18 @@ func TestRefusesNewerSchema(t *testing.T) {
 func TestVotes(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
-	save := func(v Vote) {
+	save := func(v store.Vote) {
 		t.Helper()
 		if err := s.SaveVote(ctx, v); err != nil {
 			t.Fatal(err)
 		}
 	}
-	save(Vote{Reader: "a", Article: "log-out", Locale: "en", Helpful: true})
-	save(Vote{Reader: "b", Article: "log-out", Locale: "en", Helpful: false, Reason: "unclear", Comment: "hm"})
-	save(Vote{Reader: "c", Article: "log-out", Locale: "en", Helpful: false, Reason: "policy"})
-	save(Vote{Reader: "a", Article: "log-out", Locale: "ar", Helpful: false, Reason: "unclear"})
+	save(store.Vote{Reader: "a", Article: "log-out", Locale: "en", Helpful: true})
+	save(store.Vote{Reader: "b", Article: "log-out", Locale: "en", Helpful: false, Reason: "unclear", Comment: "hm"})
+	save(store.Vote{Reader: "c", Article: "log-out", Locale: "en", Helpful: false, Reason: "policy"})
+	save(store.Vote{Reader: "a", Article: "log-out", Locale: "ar", Helpful: false, Reason: "unclear"})
 	// Reader c changes their mind: still one vote.
-	save(Vote{Reader: "c", Article: "log-out", Locale: "en", Helpful: true})
+	save(store.Vote{Reader: "c", Article: "log-out", Locale: "en", Helpful: true})
 
 	tallies, err := s.Tallies(ctx)
 	if err != nil {
@@ -133,14 +135,14 @@ func TestVotes(t *testing.T) {
 	if err != nil || helpful["log-out"] != 2 {
 		t.Errorf("helpful = %v, %v", helpful, err)
 	}
-	var rows []ExportedVote
-	if err := s.EachVote(ctx, func(v ExportedVote) error { rows = append(rows, v); return nil }); err != nil {
+	var rows []store.ExportedVote
+	if err := s.EachVote(ctx, func(v store.ExportedVote) error { rows = append(rows, v); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 4 {
 		t.Errorf("exported %d votes, want 4", len(rows))
 	}
-	if err := s.SaveVote(ctx, Vote{Reader: "d", Article: "x", Locale: "en", Reason: "made-up"}); err == nil {
+	if err := s.SaveVote(ctx, store.Vote{Reader: "d", Article: "x", Locale: "en", Reason: "made-up"}); err == nil {
 		t.Error("an unknown reason was stored")
 	}
 	n, err := s.PurgeVotes(ctx, time.Now().Add(time.Hour))
@@ -161,9 +163,9 @@ func TestConcurrentVotes(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for a := 0; a < articles; a++ {
-				v := Vote{Reader: fmt.Sprint("reader-", r), Article: fmt.Sprint("article-", a), Locale: "en", Helpful: a%2 == 0}
+				v := store.Vote{Reader: fmt.Sprint("reader-", r), Article: fmt.Sprint("article-", a), Locale: "en", Helpful: a%2 == 0}
 				if !v.Helpful {
-					v.Reason = Reasons[a%len(Reasons)]
+					v.Reason = store.Reasons[a%len(store.Reasons)]
 				}
 				if err := s.SaveVote(context.Background(), v); err != nil {
 					errs <- err
@@ -203,7 +205,7 @@ func TestCloseCommitsQueued(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if s.SaveVote(context.Background(), Vote{Reader: fmt.Sprint(i), Article: "a", Locale: "en", Helpful: true}) == nil {
+			if s.SaveVote(context.Background(), store.Vote{Reader: fmt.Sprint(i), Article: "a", Locale: "en", Helpful: true}) == nil {
 				mu.Lock()
 				acked++
 				mu.Unlock()
@@ -252,7 +254,7 @@ func BenchmarkSaveVote(b *testing.B) {
 		for pb.Next() {
 			i++
 			sum := sha256.Sum256([]byte(fmt.Sprintf("%p-%d", pb, i)))
-			v := Vote{Reader: hex.EncodeToString(sum[:16]), Article: "log-out", Locale: "en", Helpful: true}
+			v := store.Vote{Reader: hex.EncodeToString(sum[:16]), Article: "log-out", Locale: "en", Helpful: true}
 			if err := s.SaveVote(context.Background(), v); err != nil {
 				b.Fatal(err)
 			}
@@ -266,7 +268,7 @@ func TestMissedSearchesBounded(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	for i := 0; i < MaxMissedPerDay+50; i++ {
+	for i := 0; i < store.MaxMissedPerDay+50; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -282,10 +284,10 @@ func TestMissedSearchesBounded(t *testing.T) {
 	var rows, q1 int
 	s.read.QueryRow("SELECT COUNT(*) FROM missed_searches").Scan(&rows)
 	s.read.QueryRow("SELECT count FROM missed_searches WHERE query = 'q1'").Scan(&q1)
-	if rows != MaxMissedPerDay {
-		t.Errorf("%d rows, want %d", rows, MaxMissedPerDay)
+	if rows != store.MaxMissedPerDay {
+		t.Errorf("%d rows, want %d", rows, store.MaxMissedPerDay)
 	}
-	if q1 != 2 && rows == MaxMissedPerDay {
+	if q1 != 2 && rows == store.MaxMissedPerDay {
 		// q1 may have been one of the 50 turned away; then it is absent.
 		var n int
 		s.read.QueryRow("SELECT COUNT(*) FROM missed_searches WHERE query = 'q1'").Scan(&n)

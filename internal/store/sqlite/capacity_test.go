@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -11,10 +11,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"helpcenter/internal/store"
 )
 
-func bigVote(i int) Vote {
-	return Vote{Reader: fmt.Sprintf("%032d", i), Article: "log-out", Locale: "en", Comment: strings.Repeat("🙂", 500)}
+func bigVote(i int) store.Vote {
+	return store.Vote{Reader: fmt.Sprintf("%032d", i), Article: "log-out", Locale: "en", Comment: strings.Repeat("🙂", 500)}
 }
 
 // TestSizeLimit (the limit leaves room for the empty schema, about 80 KiB):
@@ -31,16 +33,16 @@ func TestSizeLimit(t *testing.T) {
 	}
 	var logs strings.Builder
 	s.LimitSize(160<<10, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err := s.SaveVote(ctx, bigVote(1000)); !errors.Is(err, ErrFull) {
+	if err := s.SaveVote(ctx, bigVote(1000)); !errors.Is(err, store.ErrFull) {
 		t.Fatalf("vote over the limit: %v, want ErrFull", err)
 	}
-	if err := s.RecordMissedSearch(ctx, "en", "nothing"); !errors.Is(err, ErrFull) {
+	if err := s.RecordMissedSearch(ctx, "en", "nothing"); !errors.Is(err, store.ErrFull) {
 		t.Fatalf("search count over the limit: %v, want ErrFull", err)
 	}
 	if n := s.RefusedWrites(); n != 2 {
 		t.Errorf("RefusedWrites = %d, want 2", n)
 	}
-	if err := s.Ping(ctx); !errors.Is(err, ErrFull) {
+	if err := s.Ping(ctx); !errors.Is(err, store.ErrFull) {
 		t.Errorf("Ping over the limit: %v", err)
 	}
 	if tallies, err := s.Tallies(ctx); err != nil || len(tallies) != 1 || tallies[0].NotHelpful != 100 {
@@ -123,10 +125,10 @@ func TestDiskFull(t *testing.T) {
 	for i := 100; i < 2000 && failed == nil; i++ {
 		failed = s.SaveVote(ctx, bigVote(i))
 	}
-	if !errors.Is(failed, ErrFull) {
+	if !errors.Is(failed, store.ErrFull) {
 		t.Fatalf("writing to a full disk: %v, want ErrFull", failed)
 	}
-	if err := s.Ping(ctx); !errors.Is(err, ErrFull) {
+	if err := s.Ping(ctx); !errors.Is(err, store.ErrFull) {
 		t.Errorf("Ping on a full disk: %v", err)
 	}
 	if _, err := s.Tallies(ctx); err != nil {

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"helpcenter/internal/store"
 )
 
 // TestRollupsFollowVotes changes votes back and forth and purges them,
@@ -40,9 +42,9 @@ func TestRollupsFollowVotes(t *testing.T) {
 		}
 	}
 	for i := range 30 {
-		v := Vote{Reader: fmt.Sprint("r", i%7), Article: fmt.Sprint("a", i%3), Locale: "en", Helpful: i%2 == 0}
+		v := store.Vote{Reader: fmt.Sprint("r", i%7), Article: fmt.Sprint("a", i%3), Locale: "en", Helpful: i%2 == 0}
 		if !v.Helpful {
-			v.Reason = Reasons[i%len(Reasons)]
+			v.Reason = store.Reasons[i%len(store.Reasons)]
 		}
 		if err := s.SaveVote(ctx, v); err != nil {
 			t.Fatal(err)

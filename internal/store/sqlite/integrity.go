@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"strings"
 
-	"modernc.org/sqlite"
-)
+	msqlite "modernc.org/sqlite"
 
-// ErrCorrupt is returned by Open for a file that is damaged or is not a
-// SQLite database. Restore it from a backup (see README.md).
-var ErrCorrupt = errors.New("store: database file is corrupt")
+	"helpcenter/internal/store"
+)
 
 // SQLite's primary result codes that matter here.
 const (
@@ -24,7 +22,7 @@ const (
 
 // sqliteCode is the primary result code of a SQLite error, or 0.
 func sqliteCode(err error) int {
-	var se *sqlite.Error
+	var se *msqlite.Error
 	if errors.As(err, &se) {
 		return se.Code() & 0xff
 	}
@@ -34,7 +32,7 @@ func sqliteCode(err error) int {
 // asCorrupt wraps err in ErrCorrupt when SQLite says the file is damaged.
 func asCorrupt(path string, err error) error {
 	if c := sqliteCode(err); c == sqliteCorrupt || c == sqliteNotADB {
-		return fmt.Errorf("%w: %s: %v", ErrCorrupt, path, err)
+		return fmt.Errorf("%w: %s: %v", store.ErrCorrupt, path, err)
 	}
 	return err
 }
@@ -64,7 +62,7 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 		return asCorrupt(path, fmt.Errorf("quick_check: %w", err))
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%w: %s: %s", ErrCorrupt, path, strings.Join(problems, "; "))
+		return fmt.Errorf("%w: %s: %s", store.ErrCorrupt, path, strings.Join(problems, "; "))
 	}
 	return nil
 }

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package store
+package sqlite
 
 // freeSpace is unknown here: the store then learns of a full disk from
 // failed writes only.

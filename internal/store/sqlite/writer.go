@@ -1,16 +1,14 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// ErrClosed is returned for writes that arrive after Close began.
-var ErrClosed = errors.New("store: closed")
+	"helpcenter/internal/store"
+)
 
 // maxBatch bounds how many queued writes share one transaction.
 const maxBatch = 512
@@ -59,7 +57,7 @@ func (w *writer) queueOp(ctx context.Context, o op) error {
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
-		return ErrClosed
+		return store.ErrClosed
 	}
 	select {
 	case w.queue <- o:

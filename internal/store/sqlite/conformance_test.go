@@ -1,11 +1,11 @@
-package store_test
+package sqlite_test
 
 import (
 	"context"
 	"path/filepath"
 	"testing"
 
-	"helpcenter/internal/store"
+	"helpcenter/internal/store/sqlite"
 	"helpcenter/internal/store/storetest"
 )
 
@@ -15,7 +15,7 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) (storetest.Store, func() storetest.Store) {
 		path := filepath.Join(t.TempDir(), "hc.db")
 		open := func() storetest.Store {
-			s, err := store.Open(context.Background(), path)
+			s, err := sqlite.Open(context.Background(), path)
 			if err != nil {
 				t.Fatal(err)
 			}
