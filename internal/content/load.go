@@ -438,10 +438,8 @@ func (l *loader) checkArticle(c *Catalog, a *Article) {
 			l.add(t.File, 0, "only %.0f%% of the letters are in the %s script of %s", share*100, loc.Script, code)
 		}
 	}
-	if en != nil {
-		if share, letters := scriptShare(en.Title+" "+enText, "Latn"); letters >= 40 && share < 0.5 {
-			l.add(en.File, 0, "only %.0f%% of the letters are Latin", share*100)
-		}
+	if share, letters := scriptShare(en.Title+" "+enText, "Latn"); letters >= 40 && share < 0.5 {
+		l.add(en.File, 0, "only %.0f%% of the letters are Latin", share*100)
 	}
 }
 
